@@ -1,0 +1,88 @@
+//! Command-line types (clap derive) and nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Markdown process docs to a fast, searchable static operations wiki.
+#[derive(Debug, Parser)]
+#[command(name = "opsbook", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/ (or --output)
+    Build(BuildArgs),
+    /// Check config, content and links without writing anything
+    Check(CheckArgs),
+    /// Create a new site in DIR (default: the current folder), which must be empty
+    Init(InitArgs),
+    /// Create a new process document at content/PATH.md with every governance field
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RootArg {
+    /// Site root (default: the nearest folder upward that holds opsbook.toml)
+    #[arg(long, value_name = "DIR", global = true)]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Output folder (default: public/ in the site root)
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Override base_url from opsbook.toml (e.g. https://example.com/kb/)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    pub drafts: bool,
+    /// Replace the output folder even if opsbook did not create it
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format of the report
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the site in (default: the current folder)
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Path below content/, e.g. fulfillment/returns-intake (".md" is added)
+    pub path: PathBuf,
+    /// Title of the document (default: from the file name)
+    #[arg(long, short)]
+    pub title: Option<String>,
+}

@@ -1,0 +1,406 @@
+//! `opsbook.toml`: the raw file (serde) and the validated [`Config`] the stages read.
+//!
+//! Unknown keys are errors, because a typo in a config key silently changes behaviour
+//! (mdBook's rule); every unknown key is reported, each at its line. Finding the site root
+//! (the nearest folder upward that holds `opsbook.toml`) also lives here.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::dates::Period;
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::toml_input::{self, TomlSource};
+
+pub const CONFIG_FILE: &str = "opsbook.toml";
+
+/// The validated configuration of one site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder holding `opsbook.toml`.
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: BaseUrl,
+    pub markdown: MarkdownConfig,
+    pub governance: GovernanceConfig,
+    /// Free-form `[extra]`, passed to templates as `site.extra`.
+    pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MarkdownConfig {
+    pub unsafe_html: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct GovernanceConfig {
+    pub review_every: Period,
+    pub strict: bool,
+}
+
+/// Where the site is published: an optional origin (`https://example.com`) and a path that
+/// starts and ends with `/` (`/` or `/kb/`). Every internal URL starts with the path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    pub origin: Option<String>,
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// Parses `https://example.com/kb`, `/kb/` or `/`. Returns a message on failure.
+    pub fn parse(text: &str) -> Result<BaseUrl, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(BaseUrl { origin: None, path: "/".into() });
+        }
+        let (origin, path) = if let Some(rest) =
+            text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))
+        {
+            let scheme_len = text.len() - rest.len();
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            let host = &rest[..host_end];
+            if host.is_empty() || host.contains(['?', '#', ' ']) {
+                return Err(format!("`{text}` has no valid host"));
+            }
+            (Some(text[..scheme_len + host_end].to_string()), &rest[host_end..])
+        } else if text.starts_with('/') {
+            (None, text)
+        } else {
+            return Err(format!(
+                "`{text}` is neither an absolute URL (https://example.com/docs/) nor a path (/docs/)"
+            ));
+        };
+        if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == ".." || s == ".") {
+            return Err(format!("the path of `{text}` must be a plain folder path like /docs/"));
+        }
+        let mut path = path.to_string();
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        Ok(BaseUrl { origin, path })
+    }
+
+    /// The URL of a site path (`fulfillment/pick/`) as written in pages: `/kb/fulfillment/pick/`.
+    pub fn url(&self, site_path: &str) -> String {
+        let mut url = String::with_capacity(self.path.len() + site_path.len());
+        url.push_str(&self.path);
+        url.push_str(site_path.trim_start_matches('/'));
+        url
+    }
+
+    /// The absolute URL when an origin is known, else the same as [`BaseUrl::url`].
+    pub fn permalink(&self, site_path: &str) -> String {
+        match &self.origin {
+            Some(origin) => format!("{origin}{}", self.url(site_path)),
+            None => self.url(site_path),
+        }
+    }
+
+    pub fn is_absolute(&self) -> bool {
+        self.origin.is_some()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RawConfig {
+    title: Option<String>,
+    base_url: Option<String>,
+    description: Option<String>,
+    language: Option<String>,
+    markdown: Option<RawMarkdown>,
+    governance: Option<RawGovernance>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawMarkdown {
+    unsafe_html: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawGovernance {
+    review_every: Option<String>,
+    strict: Option<bool>,
+}
+
+const TOP_KEYS: &[&str] =
+    &["title", "base_url", "description", "language", "markdown", "governance", "extra"];
+const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
+const GOVERNANCE_KEYS: &[&str] = &["review_every", "strict"];
+
+/// Settings given on the command line that beat the file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+}
+
+impl Config {
+    /// Reads and validates `root/opsbook.toml`. Problems in the file go to `diags`; an I/O
+    /// failure is a diagnostic on the file too, since the user has to fix it either way.
+    pub fn load(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) => {
+                diags.push(Diagnostic::error(
+                    Some(Span::file(&path)),
+                    format!("cannot read {CONFIG_FILE}: {err}"),
+                ));
+                return None;
+            }
+        };
+        Config::parse(root, &path, &text, overrides, diags)
+    }
+
+    pub fn parse(
+        root: &Path,
+        path: &Path,
+        text: &str,
+        overrides: &Overrides,
+        diags: &mut Diagnostics,
+    ) -> Option<Config> {
+        let source = TomlSource::whole_file(path, text);
+        let table = toml_input::parse(&source, text, diags)?;
+        let before = diags.error_count();
+        let top = table.get_ref();
+        toml_input::reject_unknown_keys(&source, top, TOP_KEYS, CONFIG_FILE, diags);
+        for (key, allowed) in [("markdown", MARKDOWN_KEYS), ("governance", GOVERNANCE_KEYS)] {
+            if let Some(value) = toml_input::get(top, key) {
+                match value.get_ref().as_table() {
+                    Some(sub) => toml_input::reject_unknown_keys(
+                        &source,
+                        sub,
+                        allowed,
+                        &format!("[{key}]"),
+                        diags,
+                    ),
+                    None => diags.push(source.error(
+                        value.span(),
+                        format!("`{key}` must be a table, like [{key}] on its own line"),
+                    )),
+                }
+            }
+        }
+        let extra = match toml_input::get(top, "extra") {
+            Some(value) if value.get_ref().is_table() => toml_input::to_json(value.get_ref()),
+            Some(value) => {
+                diags.push(source.error(value.span(), "`extra` must be a table"));
+                serde_json::Value::Null
+            }
+            None => serde_json::Value::Object(Default::default()),
+        };
+
+        // Types: serde reports the first mismatch with its span.
+        let raw: RawConfig = {
+            // Unknown keys were reported above; keep the known ones for the typed read.
+            use toml::de::{DeTable, DeValue};
+            fn keep<'a>(table: &DeTable<'a>, allowed: &[&str]) -> DeTable<'a> {
+                table
+                    .iter()
+                    .filter(|(k, _)| allowed.contains(&k.get_ref().as_ref()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            }
+            let mut lenient = keep(top, &TOP_KEYS[..TOP_KEYS.len() - 1]);
+            for (key, value) in lenient.iter_mut() {
+                let allowed = match key.get_ref().as_ref() {
+                    "markdown" => MARKDOWN_KEYS,
+                    "governance" => GOVERNANCE_KEYS,
+                    _ => continue,
+                };
+                let span = value.span();
+                match value.get_ref() {
+                    DeValue::Table(sub) => {
+                        *value = toml::Spanned::new(span, DeValue::Table(keep(sub, allowed)));
+                    }
+                    _ => *value = toml::Spanned::new(span, DeValue::Table(DeTable::new())),
+                }
+            }
+            let value = toml::Spanned::new(table.span(), DeValue::Table(lenient));
+            toml_input::deserialize(&source, &value, diags)?
+        };
+
+        let title = match raw.title {
+            Some(title) if !title.trim().is_empty() => title,
+            Some(_) => {
+                let span = toml_input::get(top, "title").map(|v| v.span()).unwrap_or(0..0);
+                diags.push(source.error(span, "`title` must not be empty"));
+                String::new()
+            }
+            None => {
+                diags.push(
+                    source
+                        .error(0..0, "missing `title`")
+                        .with_help("add a line like: title = \"Operations Handbook\""),
+                );
+                String::new()
+            }
+        };
+
+        let base_url = match (&overrides.base_url, &raw.base_url) {
+            (Some(cli), _) => match BaseUrl::parse(cli) {
+                Ok(url) => url,
+                Err(message) => {
+                    diags.push(Diagnostic::error(None, format!("--base-url: {message}")));
+                    return None;
+                }
+            },
+            (None, Some(text)) => match BaseUrl::parse(text) {
+                Ok(url) => url,
+                Err(message) => {
+                    let span = toml_input::get(top, "base_url").map(|v| v.span()).unwrap_or(0..0);
+                    diags.push(source.error(span, message));
+                    BaseUrl { origin: None, path: "/".into() }
+                }
+            },
+            (None, None) => BaseUrl { origin: None, path: "/".into() },
+        };
+
+        let language = raw.language.unwrap_or_else(|| "en".into());
+        if language.is_empty()
+            || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            let span = toml_input::get(top, "language").map(|v| v.span()).unwrap_or(0..0);
+            diags.push(
+                source
+                    .error(span, format!("`{language}` is not a language tag"))
+                    .with_help("use a BCP 47 tag such as \"en\", \"en-GB\" or \"de\""),
+            );
+        }
+
+        let governance = raw.governance.unwrap_or(RawGovernance { review_every: None, strict: None });
+        let review_every = match governance.review_every {
+            None => Period::parse("180d").expect("the default period is valid"),
+            Some(text) => Period::parse(&text).unwrap_or_else(|| {
+                let span = toml_input::get(top, "governance")
+                    .and_then(|g| g.get_ref().as_table())
+                    .and_then(|g| toml_input::get(g, "review_every"))
+                    .map(|v| v.span())
+                    .unwrap_or(0..0);
+                diags.push(
+                    source
+                        .error(span, format!("`{text}` is not a review period"))
+                        .with_help("write a number and a unit: \"90d\", \"6w\", \"3m\" or \"1y\""),
+                );
+                Period::parse("180d").expect("the default period is valid")
+            }),
+        };
+
+        if diags.error_count() > before {
+            return None;
+        }
+        Some(Config {
+            root: root.to_path_buf(),
+            title,
+            description: raw.description.unwrap_or_default(),
+            language,
+            base_url,
+            markdown: MarkdownConfig {
+                unsafe_html: raw.markdown.and_then(|m| m.unsafe_html).unwrap_or(false),
+            },
+            governance: GovernanceConfig {
+                review_every,
+                strict: governance.strict.unwrap_or(false),
+            },
+            extra,
+        })
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn templates_dir(&self) -> PathBuf {
+        self.root.join("templates")
+    }
+
+    pub fn static_dir(&self) -> PathBuf {
+        self.root.join("static")
+    }
+}
+
+/// The nearest folder from `start` upward that holds `opsbook.toml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
+        let mut diags = Diagnostics::new();
+        let cfg = Config::parse(
+            Path::new("/site"),
+            Path::new("/site/opsbook.toml"),
+            text,
+            &Overrides::default(),
+            &mut diags,
+        );
+        (cfg, diags.into_vec())
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let (cfg, diags) = parse("title = \"Ops\"\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let cfg = cfg.unwrap();
+        assert_eq!(cfg.base_url, BaseUrl { origin: None, path: "/".into() });
+        assert_eq!(cfg.language, "en");
+        assert!(!cfg.markdown.unsafe_html);
+        assert_eq!(cfg.governance.review_every.to_string(), "180d");
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_its_line() {
+        let (cfg, diags) =
+            parse("title = \"Ops\"\ntitel = 1\n[markdown]\nunsafe = true\n[extra]\nanything = 1\n");
+        assert!(cfg.is_none());
+        let lines: Vec<_> = diags.iter().map(|d| d.span.as_ref().unwrap().line).collect();
+        assert_eq!(lines, [2, 4], "{diags:?}");
+        assert_eq!(diags[1].message, "unknown key `unsafe` in [markdown]");
+        assert_eq!(diags[1].help.as_deref(), Some("did you mean `unsafe_html`?"));
+    }
+
+    #[test]
+    fn missing_title_and_bad_values_are_errors() {
+        let (_, diags) = parse("base_url = \"ftp:x\"\n[governance]\nreview_every = \"often\"\n");
+        let messages: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].starts_with("missing `title`"));
+        assert!(messages[1].contains("neither an absolute URL"));
+        assert!(messages[2].contains("not a review period"));
+    }
+
+    #[test]
+    fn wrong_type_points_at_the_value() {
+        let (_, diags) = parse("title = \"Ops\"\n[markdown]\nunsafe_html = \"yes\"\n");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].span.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn base_urls_normalise_to_a_folder_path() {
+        let cases = [
+            ("https://example.com/kb", Some("https://example.com"), "/kb/"),
+            ("https://example.com", Some("https://example.com"), "/"),
+            ("http://localhost:1111/", Some("http://localhost:1111"), "/"),
+            ("/docs", None, "/docs/"),
+            ("", None, "/"),
+        ];
+        for (text, origin, path) in cases {
+            let url = BaseUrl::parse(text).unwrap();
+            assert_eq!((url.origin.as_deref(), url.path.as_str()), (origin, path), "{text}");
+        }
+        for bad in ["docs", "https:///x", "/a/../b", "/a?b"] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
+        let url = BaseUrl::parse("https://example.com/kb/").unwrap();
+        assert_eq!(url.url("returns/"), "/kb/returns/");
+        assert_eq!(url.permalink("returns/"), "https://example.com/kb/returns/");
+    }
+}

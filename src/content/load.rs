@@ -1,0 +1,188 @@
+//! Walking `content/`: Markdown files become [`SourceDoc`]s (text read, front matter parsed),
+//! everything else that is published becomes an [`Asset`] copied as it is.
+//!
+//! Reading happens in parallel; the walk itself is sorted so that the result is the same on
+//! every machine. This stage never writes anything.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::frontmatter::{self, FrontMatter};
+use super::markdown::MARKER;
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+
+/// A Markdown file as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    /// Path relative to `content/`, with `/` separators: `fulfillment/pick-pack-ship.md`.
+    pub rel: String,
+    pub file: PathBuf,
+    pub text: String,
+    pub body_start: usize,
+    pub front: FrontMatter,
+}
+
+/// A non-Markdown file under `content/`, published at the same relative path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    pub rel: String,
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub docs: Vec<SourceDoc>,
+    pub assets: Vec<Asset>,
+}
+
+/// Files an editor or the OS leaves beside real ones: never content, never a reason to rebuild.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#') && name.ends_with('#')
+        || name.starts_with(".#")
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".crdownload", ".part"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        || name == "4913"
+        || name.eq_ignore_ascii_case("Thumbs.db")
+        || name == "desktop.ini"
+}
+
+/// Files under `content/` that are inputs to the build rather than published files.
+fn is_data_file(rel: &str) -> bool {
+    rel.ends_with(".toml")
+}
+
+/// Walks `content_dir` and reads every Markdown file. A missing folder is an empty site.
+pub fn load(content_dir: &Path, diags: &mut Diagnostics) -> Loaded {
+    let mut md_files = Vec::new();
+    let mut assets = Vec::new();
+    if !content_dir.is_dir() {
+        return Loaded::default();
+    }
+    let walker = WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(content_dir).to_path_buf();
+                diags.push(Diagnostic::error(Some(Span::file(&path)), format!("cannot read: {err}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() && !(entry.path_is_symlink() && entry.path().is_file()) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(content_dir) else { continue };
+        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+            diags.push(Diagnostic::error(
+                Some(Span::file(entry.path())),
+                "the file name is not valid UTF-8",
+            ));
+            continue;
+        };
+        if rel.ends_with(".md") {
+            md_files.push((rel, entry.into_path()));
+        } else if !is_data_file(&rel) {
+            assets.push(Asset { rel, file: entry.into_path() });
+        }
+    }
+
+    let results: Vec<(Option<SourceDoc>, Diagnostics)> = md_files
+        .into_par_iter()
+        .map(|(rel, file)| {
+            let mut diags = Diagnostics::new();
+            let doc = read_doc(rel, file, &mut diags);
+            (doc, diags)
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for (doc, d) in results {
+        diags.extend(d);
+        docs.extend(doc);
+    }
+    Loaded { docs, assets }
+}
+
+fn read_doc(rel: String, file: PathBuf, diags: &mut Diagnostics) -> Option<SourceDoc> {
+    let bytes = match std::fs::read(&file) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            diags.push(Diagnostic::error(Some(Span::file(&file)), format!("cannot read: {err}")));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            diags.push(
+                Diagnostic::error(
+                    Some(Span::from_range(&file, &lossy, valid, valid + 1)),
+                    "the file is not valid UTF-8",
+                )
+                .with_help("save the file with UTF-8 encoding"),
+            );
+            return None;
+        }
+    };
+    Some(from_text(rel, file, text, diags))
+}
+
+/// Builds a [`SourceDoc`] from text already in memory (also used by the dev server).
+pub fn from_text(rel: String, file: PathBuf, text: String, diags: &mut Diagnostics) -> SourceDoc {
+    // U+001A marks link placeholders in rendered HTML; it has no business in a document.
+    let text = if text.contains(MARKER) { text.replace(MARKER, "\u{FFFD}") } else { text };
+    let (front, body_start) = match frontmatter::split(&text) {
+        Ok(split) => (frontmatter::parse(&file, &text, &split, diags), split.body_start),
+        Err(fence) => {
+            diags.push(
+                Diagnostic::error(
+                    Some(Span::from_range(&file, &text, fence.start, fence.end)),
+                    "the front matter is never closed",
+                )
+                .with_help("end the front matter with a line holding the same fence (+++ or ---)"),
+            );
+            (FrontMatter::default(), text.len())
+        }
+    };
+    SourceDoc { rel, file, text, body_start, front }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".page.md.swp", "page.md~", "#page.md#", ".#page.md", "4913", ".DS_Store", "x.tmp"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        for name in ["page.md", "diagram.png", "_index.md"] {
+            assert!(!is_ignored_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn markers_in_text_are_neutralised() {
+        let mut diags = Diagnostics::new();
+        let doc = from_text("a.md".into(), "a.md".into(), "x\u{1A}0\u{1A}".into(), &mut diags);
+        assert!(!doc.text.contains(MARKER));
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_at_the_fence() {
+        let mut diags = Diagnostics::new();
+        from_text("a.md".into(), "a.md".into(), "+++\ntitle = \"x\"\n".into(), &mut diags);
+        let d = &diags.into_vec()[0];
+        assert_eq!(d.message, "the front matter is never closed");
+        assert_eq!(d.span.as_ref().map(|s| (s.line, s.column)), Some((1, 1)));
+    }
+}

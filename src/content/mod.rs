@@ -1,0 +1,37 @@
+//! The content model: reading `content/`, front matter, Markdown, and assembling the site.
+//!
+//! Stages, in order: [`load`] (walk and read), [`parse`] (Markdown, in parallel),
+//! [`site::assemble`] (sections, cascades, drafts, URLs, order). None of them writes output.
+
+pub mod frontmatter;
+pub mod load;
+pub mod markdown;
+pub mod site;
+pub mod slug;
+
+use rayon::prelude::*;
+
+pub use load::{Asset, Loaded, SourceDoc, load};
+pub use markdown::{Heading, LinkRef, Parsed};
+pub use site::{Page, PageId, Section, SectionId, Site};
+
+use crate::config::MarkdownConfig;
+
+/// Parses every document's Markdown, in parallel, keeping the input order.
+pub fn parse(docs: Vec<SourceDoc>, cfg: &MarkdownConfig) -> Vec<(SourceDoc, Parsed)> {
+    docs.into_par_iter()
+        .map(|doc| {
+            let parsed = parse_one(&doc, cfg);
+            (doc, parsed)
+        })
+        .collect()
+}
+
+/// Parses one document's body.
+pub fn parse_one(doc: &SourceDoc, cfg: &MarkdownConfig) -> Parsed {
+    let opts = markdown::MarkdownOptions {
+        unsafe_html: cfg.unsafe_html,
+        h1_is_title: doc.front.title.is_none(),
+    };
+    markdown::parse(&doc.text[doc.body_start..], doc.body_start, opts)
+}

@@ -1,0 +1,310 @@
+//! Problems found in the user's files, collected so that one run reports all of them.
+//!
+//! A stage that finds a problem in an input pushes a [`Diagnostic`] and keeps going; the
+//! command fails at the end if any of them is an error. A [`Span`] is computed from a byte
+//! offset into the text the stage already has, and carries the source line so that the
+//! report can be printed after that text is gone. This module only formats; printing to the
+//! terminal happens in `main.rs` and the dev server's overlay.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A place in a source file: 1-based line and column (columns count characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// Characters to underline, at least 1.
+    #[serde(skip)]
+    pub width: usize,
+    /// The whole source line, without its line break.
+    pub source_line: String,
+}
+
+impl Span {
+    /// The span of `text[start..end]`, where `text` is the whole file.
+    ///
+    /// Offsets past the end or inside a character are clamped, so any input is accepted.
+    pub fn from_range(path: &Path, text: &str, start: usize, end: usize) -> Span {
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let end = floor_char_boundary(text, end.clamp(start, text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let source_line = text[line_start..line_end].trim_end_matches('\r').to_string();
+        let width = text[start..end.min(line_end).max(start)].chars().count().max(1);
+        Span { path: path.to_path_buf(), line, column, width, source_line }
+    }
+
+    /// A span that points at a whole file rather than a place in it.
+    pub fn file(path: &Path) -> Span {
+        Span { path: path.to_path_buf(), line: 0, column: 0, width: 0, source_line: String::new() }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    #[serde(flatten, serialize_with = "serialize_span")]
+    pub span: Option<Span>,
+    pub help: Option<String>,
+}
+
+fn serialize_span<S: serde::Serializer>(span: &Option<Span>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(None)?;
+    if let Some(span) = span {
+        map.serialize_entry("file", &span.path.to_string_lossy())?;
+        if span.line > 0 {
+            map.serialize_entry("line", &span.line)?;
+            map.serialize_entry("column", &span.column)?;
+            map.serialize_entry("source_line", &span.source_line)?;
+        }
+    }
+    map.end()
+}
+
+impl Diagnostic {
+    pub fn error(span: Option<Span>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Error, message: message.into(), span, help: None }
+    }
+
+    pub fn warning(span: Option<Span>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, message: message.into(), span, help: None }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `path:line:col: error: message`, the source line with a caret, then `help:`.
+    ///
+    /// Paths are shown relative to `base` when they lie inside it.
+    pub fn render(&self, base: &Path, color: bool) -> String {
+        let (red, yellow, blue, bold, reset) = if color {
+            ("\x1b[31;1m", "\x1b[33;1m", "\x1b[34;1m", "\x1b[1m", "\x1b[0m")
+        } else {
+            ("", "", "", "", "")
+        };
+        let (label, label_color) = match self.severity {
+            Severity::Error => ("error", red),
+            Severity::Warning => ("warning", yellow),
+        };
+        let mut out = String::new();
+        match &self.span {
+            Some(span) => {
+                let path = display_path(&span.path, base);
+                if span.line > 0 {
+                    let _ = write!(out, "{bold}{path}:{}:{}:{reset} ", span.line, span.column);
+                } else {
+                    let _ = write!(out, "{bold}{path}:{reset} ");
+                }
+            }
+            None => {}
+        }
+        let _ = writeln!(out, "{label_color}{label}:{reset} {bold}{}{reset}", self.message);
+        if let Some(span) = self.span.as_ref().filter(|s| s.line > 0) {
+            let number = span.line.to_string();
+            let gutter = " ".repeat(number.len());
+            let line = span.source_line.replace('\t', "    ");
+            let before: String = span.source_line.chars().take(span.column - 1).collect();
+            let indent = before.replace('\t', "    ").chars().count();
+            let _ = writeln!(out, "{blue}{gutter} |{reset}");
+            let _ = writeln!(out, "{blue}{number} |{reset} {line}");
+            let _ = writeln!(
+                out,
+                "{blue}{gutter} |{reset} {}{label_color}{}{reset}",
+                " ".repeat(indent),
+                "^".repeat(span.width.max(1))
+            );
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  {blue}= help:{reset} {help}");
+        }
+        out
+    }
+}
+
+/// `path` relative to `base` when it is inside it, with `/` separators.
+pub fn display_path(path: &Path, base: &Path) -> String {
+    let shown = path.strip_prefix(base).unwrap_or(path);
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+/// Everything one run found, in the order found; sorted before printing.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Turns every warning into an error (`check --strict`).
+    pub fn promote_warnings(&mut self) {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+    }
+
+    /// Sorted by file, line and column, so output is stable whatever order stages ran in.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut items: Vec<&Diagnostic> = self.items.iter().collect();
+        items.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.span.as_ref().map(|s| (s.path.clone(), s.line, s.column)).unwrap_or_default()
+            };
+            key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+        });
+        items.dedup_by(|a, b| a == b);
+        items
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// A short list of names for "did you mean" help, closest first.
+pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let wanted = wanted.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&wanted, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_line_and_column_count_lines_and_characters() {
+        let text = "first\nsécond [[x]]\nthird";
+        let start = text.find("[[x]]").unwrap();
+        let span = Span::from_range(Path::new("a.md"), text, start, start + 5);
+        assert_eq!((span.line, span.column, span.width), (2, 8, 5));
+        assert_eq!(span.source_line, "sécond [[x]]");
+    }
+
+    #[test]
+    fn span_clamps_offsets_out_of_range_or_inside_a_character() {
+        let text = "é\n";
+        let span = Span::from_range(Path::new("a.md"), text, 1, 999);
+        assert_eq!((span.line, span.column), (1, 1));
+        let span = Span::from_range(Path::new("a.md"), text, 999, 0);
+        assert_eq!(span.line, 2);
+    }
+
+    #[test]
+    fn span_at_start_of_file_and_after_last_newline() {
+        let span = Span::from_range(Path::new("a.md"), "abc\n", 0, 1);
+        assert_eq!((span.line, span.column, span.source_line.as_str()), (1, 1, "abc"));
+        let span = Span::from_range(Path::new("a.md"), "abc\n", 4, 4);
+        assert_eq!((span.line, span.column, span.source_line.as_str()), (2, 1, ""));
+    }
+
+    #[test]
+    fn render_shows_location_line_caret_and_help() {
+        let text = "+++\ntitle = 1\n+++\n";
+        let at = text.find('1').unwrap();
+        let d = Diagnostic::error(
+            Some(Span::from_range(Path::new("/site/content/a.md"), text, at, at + 1)),
+            "`title` must be a string",
+        )
+        .with_help("write title = \"...\"");
+        let out = d.render(Path::new("/site"), false);
+        assert_eq!(
+            out,
+            "content/a.md:2:9: error: `title` must be a string\n  |\n2 | title = 1\n  |         ^\n  = help: write title = \"...\"\n"
+        );
+    }
+
+    #[test]
+    fn sorted_orders_by_file_then_line_and_drops_exact_duplicates() {
+        let mut diags = Diagnostics::new();
+        let span = |line| {
+            Some(Span {
+                path: "b.md".into(),
+                line,
+                column: 1,
+                width: 1,
+                source_line: String::new(),
+            })
+        };
+        diags.push(Diagnostic::error(span(9), "late"));
+        diags.push(Diagnostic::error(span(2), "early"));
+        diags.push(Diagnostic::error(span(2), "early"));
+        let messages: Vec<_> = diags.sorted().iter().map(|d| d.message.clone()).collect();
+        assert_eq!(messages, ["early", "late"]);
+    }
+
+    #[test]
+    fn suggest_finds_near_names_only() {
+        let got = suggest("pick-pak-ship", ["pick-pack-ship", "returns", "cycle-count"]);
+        assert_eq!(got, ["pick-pack-ship"]);
+        assert!(suggest("zzz", ["returns"]).is_empty());
+    }
+}

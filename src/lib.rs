@@ -1,0 +1,196 @@
+//! opsbook: Markdown process docs and a readiness questionnaire to a fast, searchable
+//! static operations wiki.
+//!
+//! The library holds all behaviour; `main.rs` parses arguments, calls [`run`] and prints.
+//! Stages pass plain data: `config` -> `content` (load, parse, assemble) -> `links` ->
+//! `render` -> `build::commit`. See `DESIGN.md` and each module's docs.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostics;
+pub mod links;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod toml_input;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use thiserror::Error;
+
+use crate::build::{BuildError, BuildOptions, PrepareOptions};
+use crate::cli::{Cli, Command, Format};
+use crate::config::{CONFIG_FILE, Overrides};
+use crate::diagnostics::Diagnostics;
+use crate::scaffold::ScaffoldError;
+
+/// Failures that are not about a place in an input file.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("no {CONFIG_FILE} in {0} or any folder above it; create a site with `opsbook init`")]
+    NoRoot(PathBuf),
+    #[error("no {CONFIG_FILE} in {0}")]
+    NoConfigInRoot(PathBuf),
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    #[error(transparent)]
+    Scaffold(#[from] ScaffoldError),
+    #[error("cannot determine the current folder: {0}")]
+    Cwd(std::io::Error),
+}
+
+/// What a command produced, for `main` to print.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Diagnostics,
+    /// The site root, to show paths relative to it.
+    pub root: Option<PathBuf>,
+    /// Lines for standard output (summary, JSON report).
+    pub stdout: Vec<String>,
+    /// Whether the command failed because of errors in the inputs.
+    pub failed: bool,
+    /// Whether diagnostics are already part of `stdout` (JSON format).
+    pub diagnostics_in_stdout: bool,
+}
+
+/// Finds the site root: `--root` if given (it must hold the config), else the nearest
+/// folder upward from the current one that holds `opsbook.toml`.
+pub fn site_root(explicit: Option<&Path>) -> Result<PathBuf, Error> {
+    match explicit {
+        Some(dir) => {
+            if dir.join(CONFIG_FILE).is_file() {
+                Ok(dir.to_path_buf())
+            } else {
+                Err(Error::NoConfigInRoot(dir.to_path_buf()))
+            }
+        }
+        None => {
+            let cwd = std::env::current_dir().map_err(Error::Cwd)?;
+            config::find_root(&cwd).ok_or(Error::NoRoot(cwd))
+        }
+    }
+}
+
+/// `1204` -> `1,204`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `38 ms` below a second, `1.24 s` above.
+pub fn duration(d: std::time::Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1000.0 { format!("{} ms", ms.round() as u64) } else { format!("{:.2} s", ms / 1000.0) }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<Outcome, Error> {
+    let mut out = Outcome::default();
+    match cli.command {
+        Command::Build(args) => {
+            let root = site_root(args.root.root.as_deref())?;
+            out.root = Some(root.clone());
+            let opts = BuildOptions {
+                root,
+                output: args.output,
+                prepare: PrepareOptions {
+                    overrides: Overrides { base_url: args.base_url },
+                    drafts: args.drafts,
+                },
+                force: args.force,
+            };
+            match build::build(&opts, &mut out.diagnostics)? {
+                Some(stats) => out.stdout.push(format!(
+                    "Built {} ({}) in {}",
+                    plural(stats.pages, "page", "pages"),
+                    plural(stats.files, "file", "files"),
+                    duration(stats.elapsed)
+                )),
+                None => out.failed = true,
+            }
+        }
+        Command::Check(args) => {
+            let start = Instant::now();
+            let root = site_root(args.root.root.as_deref())?;
+            out.root = Some(root.clone());
+            let opts = PrepareOptions { overrides: Overrides::default(), drafts: args.drafts };
+            let pages = build::check(&root, &opts, &mut out.diagnostics);
+            if args.strict {
+                out.diagnostics.promote_warnings();
+            }
+            out.failed = pages.is_none() || out.diagnostics.has_errors();
+            let errors = out.diagnostics.error_count();
+            let warnings = out.diagnostics.warning_count();
+            match args.format {
+                Format::Json => {
+                    let report = serde_json::json!({
+                        "ok": !out.failed,
+                        "pages": pages,
+                        "errors": errors,
+                        "warnings": warnings,
+                        "diagnostics": out.diagnostics.sorted(),
+                    });
+                    out.stdout.push(serde_json::to_string_pretty(&report).unwrap_or_default());
+                    out.diagnostics_in_stdout = true;
+                }
+                Format::Text => {
+                    let pages = pages.map(|p| plural(p, "page", "pages")).unwrap_or_else(|| "the site".into());
+                    out.stdout.push(format!(
+                        "Checked {pages} in {}: {}, {}",
+                        duration(start.elapsed()),
+                        plural(errors, "error", "errors"),
+                        plural(warnings, "warning", "warnings"),
+                    ));
+                }
+            }
+        }
+        Command::Init(args) => {
+            let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
+            let files = scaffold::init(&dir, dates::today())?;
+            out.stdout.push(format!(
+                "Created a new site in {} ({}). Next: cd {} && opsbook build",
+                dir.display(),
+                plural(files.len(), "file", "files"),
+                dir.display()
+            ));
+        }
+        Command::New(args) => {
+            let root = site_root(args.root.root.as_deref())?;
+            let file = scaffold::new_doc_path(&root.join("content"), &args.path)?;
+            scaffold::new_doc(&file, args.title.as_deref(), dates::today())?;
+            let shown = file.strip_prefix(&root).unwrap_or(&file);
+            out.stdout.push(format!("Created {}: fill in the owner, backups and steps", shown.display()));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_durations_read_well() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1204), "1,204");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(duration(std::time::Duration::from_millis(38)), "38 ms");
+        assert_eq!(duration(std::time::Duration::from_millis(1240)), "1.24 s");
+    }
+}

@@ -1,0 +1,29 @@
+//! Links between pages: resolution (with diagnostics) and the backlink graph.
+
+pub mod graph;
+pub mod resolve;
+
+use std::collections::HashSet;
+
+use crate::config::BaseUrl;
+use crate::content::{PageId, Site};
+use crate::diagnostics::Diagnostics;
+
+pub use resolve::Resolved;
+
+/// Every page's resolved links and backlinks.
+#[derive(Debug, Clone, Default)]
+pub struct LinkGraph {
+    /// Per page, one entry per link of the page (same order as `Parsed::links`).
+    pub links: Vec<Vec<Resolved>>,
+    /// Per page, the pages linking to it.
+    pub backlinks: Vec<Vec<PageId>>,
+}
+
+/// Resolves all links and builds the backlinks. `files` holds output paths that are not
+/// pages (assets, static files, generated files), which links may also point to.
+pub fn link(site: &Site, base: &BaseUrl, files: &HashSet<String>, diags: &mut Diagnostics) -> LinkGraph {
+    let links = resolve::resolve(site, base, files, diags);
+    let backlinks = graph::backlinks(site, &links);
+    LinkGraph { links, backlinks }
+}

@@ -1,0 +1,52 @@
+//! The `opsbook` binary: parse arguments, call `opsbook::run`, print, exit.
+//! Exit codes: 0 ok, 1 errors in the inputs or a failed operation, 2 usage.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = opsbook::cli::Cli::parse();
+    let outcome = match opsbook::run(cli) {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            let color = use_color();
+            let (red, reset) = if color { ("\x1b[31;1m", "\x1b[0m") } else { ("", "") };
+            eprintln!("{red}error:{reset} {err}");
+            return ExitCode::from(1);
+        }
+    };
+    if !outcome.diagnostics_in_stdout {
+        let base = outcome.root.clone().unwrap_or_default();
+        let base = std::env::current_dir().ok().filter(|cwd| base.starts_with(cwd)).unwrap_or(base);
+        let color = use_color();
+        let mut stderr = std::io::stderr().lock();
+        for diag in outcome.diagnostics.sorted() {
+            let _ = writeln!(stderr, "{}", diag.render(&base, color));
+        }
+        let errors = outcome.diagnostics.error_count();
+        if errors > 0 {
+            let warnings = outcome.diagnostics.warning_count();
+            let _ = writeln!(
+                stderr,
+                "{} error{}{} found; nothing was written",
+                errors,
+                if errors == 1 { "" } else { "s" },
+                if warnings > 0 { format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() },
+            );
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    for line in &outcome.stdout {
+        // A closed pipe (`opsbook check | head`) is not an error.
+        if writeln!(stdout, "{line}").is_err() {
+            break;
+        }
+    }
+    if outcome.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}

@@ -1,0 +1,726 @@
+//! Rendering: turns the linked site into [`OutputFile`]s. Never touches the disk.
+//!
+//! First a [`Plan`] lists every output path and what produces it, which catches two things
+//! writing one file and tells the link stage which files exist. Then each entry is rendered
+//! in parallel and handed to a sink: `build` writes as it goes (so a 10,000-page site is
+//! never all in memory), the dev server keeps the files. Shared fragments are rendered once:
+//! the navigation once per section, with the current page marked by a string insert, and
+//! every list a page shows is bounded, so per-page work does not grow with the site.
+
+pub mod context;
+pub mod theme;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+use jiff::civil::Date;
+use pulldown_cmark_escape::{escape_href, escape_html};
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::config::Config;
+use crate::content::markdown::MARKER;
+use crate::content::{Asset, PageId, SectionId, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::links::{LinkGraph, Resolved};
+use crate::output::{Body, OutputFile, index_path};
+
+use context::*;
+pub use theme::Theme;
+
+/// Pages a section listing (or tag page) shows at once.
+pub const LISTING_PAGE_SIZE: usize = 50;
+/// Pages of one section the navigation lists.
+pub const NAV_PAGE_LIMIT: usize = 30;
+/// Backlinks a page lists.
+pub const BACKLINK_LIMIT: usize = 30;
+
+/// What produces one output file.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Page(PageId),
+    /// Page `n` (>= 2) of a section's listing.
+    SectionListing(SectionId, usize),
+    TagIndex,
+    /// Page `n` (>= 1) of a tag's listing.
+    Tag(usize, usize),
+    Alias(usize),
+    NotFound,
+    Sitemap,
+    Robots,
+    Static(Body),
+    Asset(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanEntry {
+    pub path: String,
+    pub origin: Origin,
+}
+
+/// Every output file of a build, before any is rendered.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub entries: Vec<PlanEntry>,
+}
+
+fn pages_of(count: usize) -> usize {
+    count.div_ceil(LISTING_PAGE_SIZE).max(1)
+}
+
+fn listing_path(dir: &str, n: usize) -> String {
+    if n <= 1 { dir.to_string() } else { format!("{dir}page/{n}/") }
+}
+
+impl Plan {
+    /// Lists the outputs and reports two producers of one path, naming both.
+    pub fn new(
+        cfg: &Config,
+        site: &Site,
+        theme: &Theme,
+        assets: &[Asset],
+        diags: &mut Diagnostics,
+    ) -> Plan {
+        let mut entries = Vec::new();
+        let mut push = |path: String, origin: Origin| entries.push(PlanEntry { path, origin });
+        for (id, page) in site.pages.iter().enumerate() {
+            push(index_path(&page.path), Origin::Page(id));
+        }
+        for (id, section) in site.sections.iter().enumerate() {
+            let path = &site.pages[section.page].path;
+            for n in 2..=pages_of(section.pages.len()) {
+                push(index_path(&listing_path(path, n)), Origin::SectionListing(id, n));
+            }
+        }
+        if !site.tags.is_empty() {
+            push("tags/index.html".into(), Origin::TagIndex);
+            for (i, tag) in site.tags.iter().enumerate() {
+                for n in 1..=pages_of(tag.pages.len()) {
+                    let dir = listing_path(&format!("tags/{}/", tag.slug), n);
+                    push(index_path(&dir), Origin::Tag(i, n));
+                }
+            }
+        }
+        for (i, alias) in site.aliases.iter().enumerate() {
+            let path =
+                if alias.path.ends_with('/') { index_path(&alias.path) } else { alias.path.clone() };
+            push(path, Origin::Alias(i));
+        }
+        push("404.html".into(), Origin::NotFound);
+        if cfg.base_url.is_absolute() {
+            push("sitemap.xml".into(), Origin::Sitemap);
+        }
+        push("robots.txt".into(), Origin::Robots);
+        for (path, body) in &theme.statics {
+            push(path.clone(), Origin::Static(body.clone()));
+        }
+        for (i, asset) in assets.iter().enumerate() {
+            push(asset.rel.clone(), Origin::Asset(i));
+        }
+
+        // Later entries lose: pages beat generated files, generated files beat static files.
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut keep = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.iter().enumerate() {
+            match seen.get(&entry.path) {
+                Some(&first) => {
+                    let a = describe(cfg, site, assets, &entries[first].origin);
+                    let b = describe(cfg, site, assets, &entry.origin);
+                    let static_override = matches!(entry.origin, Origin::Static(Body::Static(_)));
+                    if !static_override {
+                        diags.push(
+                            Diagnostic::error(None, format!("{a} and {b} both write {}", entry.path))
+                                .with_help("rename or move one of them"),
+                        );
+                    }
+                }
+                None => {
+                    seen.insert(entry.path.clone(), i);
+                    keep.push(i);
+                }
+            }
+        }
+        let mut entries: Vec<Option<PlanEntry>> = entries.into_iter().map(Some).collect();
+        Plan { entries: keep.into_iter().filter_map(|i| entries[i].take()).collect() }
+    }
+
+    /// Output paths, for the link stage (links may point at any file of the site).
+    pub fn paths(&self) -> HashSet<String> {
+        self.entries.iter().map(|e| e.path.clone()).collect()
+    }
+}
+
+fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Origin) -> String {
+    let content = |rel: &str| format!("content/{rel}");
+    match origin {
+        Origin::Page(id) => content(&site.pages[*id].rel),
+        Origin::SectionListing(s, n) => {
+            format!("page {n} of the listing of {}", content(&site.pages[site.sections[*s].page].rel))
+        }
+        Origin::TagIndex => "the generated tags index".into(),
+        Origin::Tag(i, _) => format!("the generated page of tag `{}`", site.tags[*i].name),
+        Origin::Alias(i) => {
+            let alias = &site.aliases[*i];
+            format!("an alias of {}", content(&site.pages[alias.page].rel))
+        }
+        Origin::NotFound => "the generated 404 page".into(),
+        Origin::Sitemap => "the generated sitemap".into(),
+        Origin::Robots => "the generated robots.txt".into(),
+        Origin::Static(Body::Copy(path)) => {
+            crate::diagnostics::display_path(path, &cfg.root)
+        }
+        Origin::Static(_) => "a built-in theme file".into(),
+        Origin::Asset(i) => content(&assets[*i].rel),
+    }
+}
+
+/// Everything rendering reads.
+pub struct RenderInput<'a> {
+    pub cfg: &'a Config,
+    pub site: &'a Site,
+    pub graph: &'a LinkGraph,
+    pub theme: &'a Theme,
+    pub assets: &'a [Asset],
+    pub today: Date,
+    /// HTML inserted before `</body>` of every page (the dev server's live-reload script).
+    pub inject: Option<&'a str>,
+}
+
+/// Shared state computed once per build.
+struct Shared {
+    navs: Vec<String>,
+    positions: Vec<usize>,
+}
+
+/// Renders every entry of `plan`, in parallel, handing each file to `sink`. Template errors
+/// become diagnostics; the first error `sink` returns stops rendering and is returned.
+pub fn render(
+    input: &RenderInput<'_>,
+    plan: &Plan,
+    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+    diags: &mut Diagnostics,
+) -> std::io::Result<()> {
+    let mut tera_diags = Diagnostics::new();
+    let theme = input.theme;
+    let mut tera = theme.tera.clone();
+    tera.global_context().insert("site", &site_view(input));
+    let navs: Vec<Result<String, Diagnostic>> = (0..input.site.sections.len())
+        .into_par_iter()
+        .map(|s| render_nav(input, &tera, s))
+        .collect();
+    let mut shared = Shared { navs: Vec::with_capacity(navs.len()), positions: vec![0; input.site.pages.len()] };
+    for nav in navs {
+        match nav {
+            Ok(html) => shared.navs.push(html),
+            Err(diag) => {
+                tera_diags.push(diag);
+                shared.navs.push(String::new());
+            }
+        }
+    }
+    for (pos, &id) in input.site.order.iter().enumerate() {
+        shared.positions[id] = pos;
+    }
+    if tera_diags.has_errors() {
+        diags.extend(tera_diags);
+        return Ok(());
+    }
+
+    let failures: Mutex<(Diagnostics, Option<std::io::Error>)> = Mutex::new(Default::default());
+    plan.entries.par_iter().for_each(|entry| {
+        if failures.lock().map(|f| f.1.is_some()).unwrap_or(true) {
+            return;
+        }
+        match render_entry(input, &tera, &shared, entry) {
+            Ok(file) => {
+                if let Err(err) = sink(file) {
+                    if let Ok(mut f) = failures.lock() {
+                        f.1.get_or_insert(err);
+                    }
+                }
+            }
+            Err(diag) => {
+                if let Ok(mut f) = failures.lock() {
+                    // One template bug fails every page the same way; report it once.
+                    if !f.0.iter().any(|d| d.message == diag.message) {
+                        f.0.push(diag);
+                    }
+                }
+            }
+        }
+    });
+    let (errors, io) = failures.into_inner().unwrap_or_default();
+    diags.extend(errors);
+    match io {
+        Some(err) => Err(err),
+        None => Ok(()),
+    }
+}
+
+/// Renders everything into memory (the dev server and tests).
+pub fn render_all(input: &RenderInput<'_>, plan: &Plan, diags: &mut Diagnostics) -> Vec<OutputFile> {
+    let files = Mutex::new(Vec::with_capacity(plan.entries.len()));
+    let _ = render(
+        input,
+        plan,
+        &|file| {
+            files.lock().map_err(|_| std::io::Error::other("poisoned"))?.push(file);
+            Ok(())
+        },
+        diags,
+    );
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn site_view(input: &RenderInput<'_>) -> SiteView {
+    let cfg = input.cfg;
+    let site = input.site;
+    let base = &cfg.base_url;
+    SiteView {
+        title: cfg.title.clone(),
+        description: cfg.description.clone(),
+        language: cfg.language.clone(),
+        base_url: base.path.clone(),
+        permalink: base.permalink(""),
+        home_url: base.url(""),
+        search_url: base.url("search/"),
+        tags_url: (!site.tags.is_empty()).then(|| base.url("tags/")),
+        today: input.today.to_string(),
+        generator: format!("opsbook {}", env!("CARGO_PKG_VERSION")),
+        sections: site.sections[0]
+            .subsections
+            .iter()
+            .map(|&s| {
+                let page = &site.pages[site.sections[s].page];
+                LinkView { title: page.title.clone(), url: base.url(&page.path) }
+            })
+            .collect(),
+        extra: cfg.extra.clone(),
+    }
+}
+
+fn link_view(input: &RenderInput<'_>, id: PageId) -> LinkView {
+    let page = &input.site.pages[id];
+    LinkView { title: page.title.clone(), url: input.cfg.base_url.url(&page.path) }
+}
+
+fn nav_item(input: &RenderInput<'_>, section: SectionId, open: &HashSet<SectionId>, current: SectionId) -> NavItem {
+    let site = input.site;
+    let s = &site.sections[section];
+    let page = &site.pages[s.page];
+    let is_open = open.contains(&section);
+    let pages = if is_open {
+        s.pages.iter().take(NAV_PAGE_LIMIT).map(|&p| link_view(input, p)).collect()
+    } else {
+        Vec::new()
+    };
+    NavItem {
+        title: page.title.clone(),
+        url: input.cfg.base_url.url(&page.path),
+        is_section: true,
+        open: is_open,
+        current_section: section == current,
+        pages,
+        subsections: if is_open {
+            s.subsections.iter().map(|&c| nav_item(input, c, open, current)).collect()
+        } else {
+            Vec::new()
+        },
+        more: if is_open { s.pages.len().saturating_sub(NAV_PAGE_LIMIT) } else { 0 },
+    }
+}
+
+/// The navigation for every page of `section`, rendered once.
+fn render_nav(input: &RenderInput<'_>, tera: &tera::Tera, section: SectionId) -> Result<String, Diagnostic> {
+    let site = input.site;
+    let mut open = HashSet::new();
+    let mut s = Some(section);
+    while let Some(id) = s {
+        open.insert(id);
+        s = site.sections[id].parent;
+    }
+    let root = nav_item(input, 0, &open, section);
+    let mut ctx = Context::new();
+    ctx.insert("nav", &root);
+    tera.render("nav.html", &ctx).map_err(|err| input.theme.diagnostic(&err, Some("the navigation")))
+}
+
+/// Marks the link to `url` in a navigation fragment as the current page.
+fn mark_current(nav: &str, url: &str) -> String {
+    let mut needle = String::from("href=\"");
+    let _ = escape_href(&mut needle, url);
+    needle.push('"');
+    match nav.find(&needle) {
+        Some(at) => {
+            let end = at + needle.len();
+            let mut out = String::with_capacity(nav.len() + 24);
+            out.push_str(&nav[..end]);
+            out.push_str(" aria-current=\"page\"");
+            out.push_str(&nav[end..]);
+            out
+        }
+        None => nav.to_string(),
+    }
+}
+
+/// Replaces the link markers of a page's HTML with resolved URLs and titles.
+pub fn fill_links(html: &str, links: &[Resolved]) -> String {
+    let mut out = String::with_capacity(html.len() + links.len() * 32);
+    let mut rest = html;
+    while let Some(start) = rest.find(MARKER) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + MARKER.len_utf8()..];
+        let Some(end) = after.find(MARKER) else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let token = &after[..end];
+        let (is_text, number) = match token.strip_prefix('T') {
+            Some(n) => (true, n),
+            None => (false, token),
+        };
+        match number.parse::<usize>().ok().and_then(|n| links.get(n)) {
+            Some(link) if is_text => {
+                let _ = escape_html(&mut out, link.text.as_deref().unwrap_or(&link.url));
+            }
+            Some(link) => {
+                let _ = escape_href(&mut out, &link.url);
+            }
+            None => {}
+        }
+        rest = &after[end + MARKER.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn inject(mut html: String, snippet: Option<&str>) -> String {
+    if let Some(snippet) = snippet {
+        match html.rfind("</body>") {
+            Some(at) => html.insert_str(at, snippet),
+            None => html.push_str(snippet),
+        }
+    }
+    html
+}
+
+fn render_entry(
+    input: &RenderInput<'_>,
+    tera: &tera::Tera,
+    shared: &Shared,
+    entry: &PlanEntry,
+) -> Result<OutputFile, Diagnostic> {
+    let path = entry.path.clone();
+    let html = |template: &str, ctx: Context, what: &str| -> Result<OutputFile, Diagnostic> {
+        let html = tera.render(template, &ctx).map_err(|err| input.theme.diagnostic(&err, Some(what)))?;
+        Ok(OutputFile::html(path.clone(), inject(html, input.inject)))
+    };
+    match &entry.origin {
+        Origin::Page(id) => {
+            let (template, ctx) = page_context(input, shared, *id, 1)?;
+            html(&template, ctx, &format!("content/{}", input.site.pages[*id].rel))
+        }
+        Origin::SectionListing(section, n) => {
+            let id = input.site.sections[*section].page;
+            let (template, ctx) = page_context(input, shared, id, *n)?;
+            html(&template, ctx, &format!("page {n} of content/{}", input.site.pages[id].rel))
+        }
+        Origin::TagIndex => {
+            let mut ctx = base_context(shared, 0);
+            let tags: Vec<_> = input
+                .site
+                .tags
+                .iter()
+                .map(|t| {
+                    serde_json::json!({
+                        "name": t.name,
+                        "url": input.cfg.base_url.url(&format!("tags/{}/", t.slug)),
+                        "count": t.pages.len(),
+                    })
+                })
+                .collect();
+            ctx.insert("tags", &tags);
+            html("tags.html", ctx, "the tags index")
+        }
+        Origin::Tag(i, n) => {
+            let tag = &input.site.tags[*i];
+            let dir = format!("tags/{}/", tag.slug);
+            let mut ctx = base_context(shared, 0);
+            let (pages, pagination) = listing(input, &tag.pages, &dir, *n);
+            ctx.insert(
+                "tag",
+                &serde_json::json!({
+                    "name": tag.name,
+                    "url": input.cfg.base_url.url(&dir),
+                    "count": tag.pages.len(),
+                }),
+            );
+            ctx.insert("pages", &pages);
+            ctx.insert("pagination", &pagination);
+            html("tag.html", ctx, &format!("the page of tag `{}`", tag.name))
+        }
+        Origin::Alias(i) => {
+            let alias = &input.site.aliases[*i];
+            let page = &input.site.pages[alias.page];
+            let mut ctx = Context::new();
+            ctx.insert(
+                "target",
+                &serde_json::json!({
+                    "title": page.title,
+                    "url": input.cfg.base_url.url(&page.path),
+                    "permalink": input.cfg.base_url.permalink(&page.path),
+                }),
+            );
+            let html = tera
+                .render("alias.html", &ctx)
+                .map_err(|err| input.theme.diagnostic(&err, Some("an alias page")))?;
+            Ok(OutputFile::html(path, html))
+        }
+        Origin::NotFound => html("404.html", base_context(shared, 0), "the 404 page"),
+        Origin::Sitemap => Ok(OutputFile::html(path, sitemap(input))),
+        Origin::Robots => {
+            let mut text = String::from("User-agent: *\nDisallow:\n");
+            if input.cfg.base_url.is_absolute() {
+                let _ = writeln!(text, "Sitemap: {}", input.cfg.base_url.permalink("sitemap.xml"));
+            }
+            Ok(OutputFile::html(path, text))
+        }
+        Origin::Static(body) => Ok(OutputFile { path, body: body.clone() }),
+        Origin::Asset(i) => Ok(OutputFile { path, body: Body::Copy(input.assets[*i].file.clone()) }),
+    }
+}
+
+fn base_context(shared: &Shared, section: SectionId) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert_value("nav", Value::safe_string(&shared.navs[section]));
+    ctx.insert("page", &Option::<()>::None);
+    ctx.insert("section", &Option::<()>::None);
+    ctx.insert("toc", &Vec::<()>::new());
+    ctx.insert("backlinks", &Vec::<()>::new());
+    ctx
+}
+
+/// The listing of `ids`, page `n`, with pagination links below `dir`.
+fn listing(input: &RenderInput<'_>, ids: &[PageId], dir: &str, n: usize) -> (Vec<EntryView>, Option<Pagination>) {
+    let total = pages_of(ids.len());
+    let start = (n - 1) * LISTING_PAGE_SIZE;
+    let every = input.cfg.governance.review_every;
+    let entries = ids
+        .iter()
+        .skip(start)
+        .take(LISTING_PAGE_SIZE)
+        .map(|&id| entry_view(input.site, id, input.cfg.base_url.url(&input.site.pages[id].path), every, input.today))
+        .collect();
+    let pagination = (total > 1).then(|| {
+        let url = |k: usize| input.cfg.base_url.url(&listing_path(dir, k));
+        // A bounded window of page numbers around the current one.
+        let lo = n.saturating_sub(3).max(1);
+        let hi = (n + 3).min(total);
+        let mut pages: Vec<PagerLink> =
+            (lo..=hi).map(|k| PagerLink { number: k, url: url(k), current: k == n }).collect();
+        if lo > 1 {
+            pages.insert(0, PagerLink { number: 1, url: url(1), current: false });
+        }
+        if hi < total {
+            pages.push(PagerLink { number: total, url: url(total), current: false });
+        }
+        Pagination {
+            current: n,
+            total,
+            prev: (n > 1).then(|| url(n - 1)),
+            next: (n < total).then(|| url(n + 1)),
+            pages,
+            first_item: start + 1,
+            last_item: (start + LISTING_PAGE_SIZE).min(ids.len()),
+            total_items: ids.len(),
+        }
+    });
+    (entries, pagination)
+}
+
+fn page_context(
+    input: &RenderInput<'_>,
+    shared: &Shared,
+    id: PageId,
+    listing_page: usize,
+) -> Result<(String, Context), Diagnostic> {
+    let site = input.site;
+    let cfg = input.cfg;
+    let base = &cfg.base_url;
+    let page = &site.pages[id];
+    let url = base.url(&page.path);
+    let every = cfg.governance.review_every;
+
+    let template = match &page.meta.template {
+        Some(t) if input.theme.has_template(t) => t.clone(),
+        Some(t) => {
+            return Err(Diagnostic::error(
+                page.key_span("template"),
+                format!("there is no template `{t}` in templates/ or the built-in theme"),
+            ));
+        }
+        None if page.is_home() => "index.html".into(),
+        None if page.is_index => "section.html".into(),
+        None => "page.html".into(),
+    };
+
+    let pos = shared.positions[id];
+    let order = &site.order;
+    let prev = pos.checked_sub(1).map(|p| link_view(input, order[p]));
+    let next = order.get(pos + 1).map(|&p| link_view(input, p));
+    let backlinks_all = &input.graph.backlinks[id];
+    let backlinks: Vec<BacklinkView> = backlinks_all
+        .iter()
+        .take(BACKLINK_LIMIT)
+        .map(|&b| {
+            let p = &site.pages[b];
+            let section = (!p.is_index).then(|| site.pages[site.sections[p.section].page].title.clone());
+            BacklinkView { title: p.title.clone(), url: base.url(&p.path), section }
+        })
+        .collect();
+    let content = fill_links(&page.doc.html, &input.graph.links[id]);
+    let toc = toc(page);
+    let view = PageView {
+        title: page.title.clone(),
+        description: page.meta.description.clone().unwrap_or_else(|| page.doc.summary.clone()),
+        summary: page.doc.summary.clone(),
+        lede: page.meta.description.clone().filter(|d| !d.trim().is_empty()),
+        url: url.clone(),
+        permalink: base.permalink(&page.path),
+        source: page.rel.clone(),
+        content,
+        toc: toc.clone(),
+        word_count: page.doc.word_count,
+        reading_minutes: page.doc.word_count.div_ceil(220).max(1),
+        tags: page
+            .meta
+            .tags
+            .iter()
+            .flatten()
+            .filter_map(|t| {
+                let slug = crate::content::slug::slugify(t);
+                (!slug.is_empty()).then(|| LinkView { title: t.clone(), url: base.url(&format!("tags/{slug}/")) })
+            })
+            .collect(),
+        kind: page.meta.kind.clone(),
+        is_process: page.meta.is_process(),
+        owner: page.meta.owner.clone().filter(|o| !o.trim().is_empty()),
+        backups: page.meta.backups.clone().unwrap_or_default(),
+        single_owner: single_owner(page),
+        systems: page.meta.systems.clone().unwrap_or_default(),
+        status: page.meta.status.map(|s| s.as_str()),
+        review: review_view(page, every, input.today),
+        updated: page.meta.updated.map(crate::dates::human_date),
+        updated_iso: page.meta.updated.map(|d| d.to_string()),
+        draft: page.meta.draft == Some(true),
+        is_home: page.is_home(),
+        is_section: page.is_index,
+        ancestors: site.ancestors(id).into_iter().map(|a| link_view(input, a)).collect(),
+        prev,
+        next,
+        backlinks: backlinks.clone(),
+        backlinks_more: backlinks_all.len().saturating_sub(BACKLINK_LIMIT),
+        extra: serde_json::Value::Object(page.meta.extra.clone().into_iter().collect()),
+    };
+
+    let nav = &shared.navs[page.section];
+    let mut ctx = Context::new();
+    ctx.insert_value("nav", Value::safe_string(&mark_current(nav, &url)));
+    ctx.insert("toc", &toc);
+    ctx.insert("backlinks", &backlinks);
+    ctx.insert("page", &view);
+    if page.is_index {
+        let section = &site.sections[page.section];
+        let (pages, pagination) = listing(input, &section.pages, &page.path, listing_page);
+        let subsections = if listing_page == 1 {
+            section
+                .subsections
+                .iter()
+                .map(|&s| {
+                    let sp = site.sections[s].page;
+                    entry_view(site, sp, base.url(&site.pages[sp].path), every, input.today)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ctx.insert(
+            "section",
+            &SectionView {
+                title: page.title.clone(),
+                url,
+                subsections,
+                pages,
+                page_count: site.count_pages(page.section),
+                pagination,
+            },
+        );
+    } else {
+        ctx.insert("section", &Option::<()>::None);
+    }
+    Ok((template, ctx))
+}
+
+fn sitemap(input: &RenderInput<'_>) -> String {
+    let base = &input.cfg.base_url;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut url = |loc: String, lastmod: Option<Date>| {
+        out.push_str("  <url>\n    <loc>");
+        let _ = escape_html(&mut out, &loc);
+        out.push_str("</loc>\n");
+        if let Some(date) = lastmod {
+            let _ = writeln!(out, "    <lastmod>{date}</lastmod>");
+        }
+        out.push_str("  </url>\n");
+    };
+    for &id in &input.site.order {
+        let page = &input.site.pages[id];
+        let lastmod = page.meta.updated.max(page.meta.reviewed);
+        url(base.permalink(&page.path), lastmod);
+    }
+    if !input.site.tags.is_empty() {
+        url(base.permalink("tags/"), None);
+        for tag in &input.site.tags {
+            url(base.permalink(&format!("tags/{}/", tag.slug)), None);
+        }
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_links_replaces_urls_and_texts_escaped() {
+        let links = vec![
+            Resolved { url: "/kb/a b/?x=1&y=2#z".into(), text: Some("Pick & Pack".into()), target: None },
+        ];
+        let html = "<a href=\"\u{1A}0\u{1A}\">\u{1A}T0\u{1A}</a> tail";
+        assert_eq!(fill_links(html, &links), "<a href=\"/kb/a%20b/?x=1&amp;y=2#z\">Pick &amp; Pack</a> tail");
+        // A stray marker is left alone rather than panicking.
+        assert_eq!(fill_links("a\u{1A}9\u{1A}b\u{1A}", &links), "ab\u{1A}");
+    }
+
+    #[test]
+    fn mark_current_marks_only_the_exact_link() {
+        let nav = "<a href=\"/a/\">A</a><a href=\"/a/b/\">B</a>";
+        assert_eq!(mark_current(nav, "/a/b/"), "<a href=\"/a/\">A</a><a href=\"/a/b/\" aria-current=\"page\">B</a>");
+        assert_eq!(mark_current(nav, "/zzz/"), nav);
+    }
+
+    #[test]
+    fn listing_paths() {
+        assert_eq!(listing_path("ops/", 1), "ops/");
+        assert_eq!(listing_path("ops/", 3), "ops/page/3/");
+        assert_eq!(pages_of(0), 1);
+        assert_eq!(pages_of(50), 1);
+        assert_eq!(pages_of(51), 2);
+    }
+}

@@ -1,0 +1,210 @@
+//! The theme: the default Tera templates and static files embedded in the binary, with the
+//! site's own `templates/` and `static/` files overriding them file by file (mdBook's
+//! `theme/mod.rs` rule), and content-hashed asset URLs for cache busting.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use tera::{ErrorKind, Kwargs, State, Tera, TeraResult};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::load::is_ignored_name;
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::output::{Body, OutputFile};
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
+macro_rules! embed_bytes {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../../static/", $name)) as &[u8])),*]
+    };
+}
+
+/// The default templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = embed!(
+    "base.html",
+    "index.html",
+    "page.html",
+    "section.html",
+    "tags.html",
+    "tag.html",
+    "404.html",
+    "alias.html",
+    "nav.html",
+    "partials/process.html",
+    "partials/listing.html",
+    "partials/pagination.html",
+    "partials/pager.html",
+    "partials/toc.html",
+);
+
+/// The default static files, by output path.
+pub const STATIC: &[(&str, &[u8])] = embed_bytes!(
+    "assets/opsbook.css",
+    "assets/opsbook.js",
+    "favicon.svg",
+);
+
+/// Where a template came from, for error messages.
+#[derive(Debug, Clone)]
+struct TemplateSource {
+    path: PathBuf,
+    text: String,
+}
+
+/// A loaded theme: templates compiled, static files listed.
+pub struct Theme {
+    pub tera: Tera,
+    /// Static files (embedded defaults and the site's `static/`), by output path.
+    pub statics: BTreeMap<String, Body>,
+    sources: HashMap<String, TemplateSource>,
+}
+
+impl Theme {
+    /// Loads the embedded theme and the site's overrides, reporting template errors.
+    pub fn load(cfg: &Config, diags: &mut Diagnostics) -> Option<Theme> {
+        let mut sources: HashMap<String, TemplateSource> = TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                let path = PathBuf::from(format!("[built-in theme]/templates/{name}"));
+                (name.to_string(), TemplateSource { path, text: text.to_string() })
+            })
+            .collect();
+        for (rel, file) in walk(&cfg.templates_dir(), diags) {
+            match std::fs::read_to_string(&file) {
+                Ok(text) => {
+                    sources.insert(rel, TemplateSource { path: file, text });
+                }
+                Err(err) => diags.push(Diagnostic::error(
+                    Some(Span::file(&file)),
+                    format!("cannot read the template: {err}"),
+                )),
+            }
+        }
+
+        let mut statics: BTreeMap<String, Body> =
+            STATIC.iter().map(|(name, bytes)| (name.to_string(), Body::Static(bytes))).collect();
+        for (rel, file) in walk(&cfg.static_dir(), diags) {
+            statics.insert(rel, Body::Copy(file));
+        }
+
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml"]);
+        // Functions must exist before templates that call them are compiled.
+        let hashes = AssetHashes::new(&cfg.base_url.path, &statics);
+        tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            hashes.url(path)
+        });
+        let mut names: Vec<&String> = sources.keys().collect();
+        names.sort();
+        let templates = names.iter().map(|name| (name.as_str(), sources[*name].text.as_str()));
+        if let Err(err) = tera.add_raw_templates(templates) {
+            let theme = Theme { tera: Tera::new(), statics: BTreeMap::new(), sources };
+            diags.push(theme.diagnostic(&err, None));
+            return None;
+        }
+        Some(Theme { tera, statics, sources })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// A Tera error as a diagnostic at the template's file, line and column.
+    pub fn diagnostic(&self, err: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+        let context = rendering.map(|what| format!(" while rendering {what}")).unwrap_or_default();
+        let mut message = match err.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let source = self.sources.get(report.filename());
+                let span = source.map(|s| {
+                    let range = &report.span().range;
+                    Span::from_range(&s.path, &s.text, range.start, range.end)
+                });
+                let message = format!("template error{context}: {}", report.message());
+                return Diagnostic::error(span, message).with_help(
+                    "fix the template, or delete it from templates/ to use the built-in one",
+                );
+            }
+            other => format!("template error{context}: {other}"),
+        };
+        let mut source = std::error::Error::source(err);
+        while let Some(inner) = source {
+            message.push_str(": ");
+            message.push_str(&inner.to_string());
+            source = inner.source();
+        }
+        Diagnostic::error(None, message)
+    }
+}
+
+/// Files below `dir` (sorted, editor leftovers skipped), as (relative path, file).
+fn walk(dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.path().is_file() => {
+                let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+                match rel.to_str() {
+                    Some(rel) => out.push((rel.replace('\\', "/"), entry.into_path())),
+                    None => diags.push(Diagnostic::error(
+                        Some(Span::file(entry.path())),
+                        "the file name is not valid UTF-8",
+                    )),
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                diags.push(Diagnostic::error(Some(Span::file(&path)), format!("cannot read: {err}")));
+            }
+        }
+    }
+    out
+}
+
+/// `asset(path=...)`: the URL of a static file with a short content hash, computed once.
+#[derive(Clone)]
+struct AssetHashes {
+    base: String,
+    files: Arc<BTreeMap<String, (Body, OnceLock<String>)>>,
+}
+
+impl AssetHashes {
+    fn new(base: &str, statics: &BTreeMap<String, Body>) -> AssetHashes {
+        let files = statics.iter().map(|(k, v)| (k.clone(), (v.clone(), OnceLock::new()))).collect();
+        AssetHashes { base: base.to_string(), files: Arc::new(files) }
+    }
+
+    fn url(&self, path: &str) -> TeraResult<String> {
+        let path = path.trim_start_matches('/');
+        let Some((body, hash)) = self.files.get(path) else {
+            return Err(tera::Error::message(format!(
+                "asset(path=\"{path}\"): there is no such file in static/"
+            )));
+        };
+        let hash = hash.get_or_init(|| match body.read() {
+            Ok(bytes) => format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))[..10].to_string(),
+            Err(_) => "0".into(),
+        });
+        Ok(format!("{}{path}?v={hash}", self.base))
+    }
+}
+
+/// The static files as output files.
+pub fn static_files(theme: &Theme) -> Vec<OutputFile> {
+    theme.statics.iter().map(|(path, body)| OutputFile { path: path.clone(), body: body.clone() }).collect()
+}

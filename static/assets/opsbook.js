@@ -1,0 +1,144 @@
+// opsbook default theme behaviour: theme toggle, navigation drawer, "/" to search,
+// table-of-contents highlighting and copy buttons on code. Plain ES module, no dependencies;
+// every page works without it.
+
+const root = document.documentElement;
+const THEME_KEY = "opsbook-theme";
+
+/** The theme in effect: the stored choice, else the system's. */
+export function currentTheme(stored, systemDark) {
+  if (stored === "dark" || stored === "light") return stored;
+  return systemDark ? "dark" : "light";
+}
+
+function readStored() {
+  try {
+    return localStorage.getItem(THEME_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function systemDark() {
+  return window.matchMedia("(prefers-color-scheme: dark)").matches;
+}
+
+function syncToggle(button) {
+  const theme = currentTheme(root.dataset.theme ?? readStored(), systemDark());
+  button.setAttribute("aria-pressed", String(theme === "dark"));
+  button.setAttribute("aria-label", theme === "dark" ? "Use light theme" : "Use dark theme");
+}
+
+function setupThemeToggle() {
+  const button = document.querySelector(".theme-toggle");
+  if (!button) return;
+  syncToggle(button);
+  button.addEventListener("click", () => {
+    const next = currentTheme(root.dataset.theme ?? readStored(), systemDark()) === "dark" ? "light" : "dark";
+    root.dataset.theme = next;
+    try {
+      localStorage.setItem(THEME_KEY, next);
+    } catch {
+      // Private mode: the choice lasts for this page only.
+    }
+    syncToggle(button);
+  });
+  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => syncToggle(button));
+}
+
+function setupNavDrawer() {
+  const toggle = document.querySelector(".nav-toggle");
+  const nav = document.getElementById("opsbook-nav");
+  if (!toggle || !nav) return;
+  const setOpen = (open) => {
+    document.body.classList.toggle("nav-open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.setAttribute("aria-label", open ? "Close navigation" : "Open navigation");
+    if (open) nav.querySelector("a")?.focus();
+  };
+  toggle.addEventListener("click", () => setOpen(!document.body.classList.contains("nav-open")));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && document.body.classList.contains("nav-open")) {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+  nav.addEventListener("click", (event) => {
+    if (event.target.closest("a")) setOpen(false);
+  });
+  // Keep the current page in view in a long navigation.
+  nav.querySelector('[aria-current="page"]')?.scrollIntoView({ block: "center" });
+}
+
+/** Whether a key press should focus the search box (not while typing elsewhere). */
+export function isSearchShortcut(event) {
+  const target = event.target;
+  const typing =
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+  if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) return true;
+  return event.key.toLowerCase() === "k" && (event.ctrlKey || event.metaKey);
+}
+
+function setupSearchShortcut() {
+  const input = document.getElementById("opsbook-search");
+  if (!input) return;
+  document.addEventListener("keydown", (event) => {
+    if (isSearchShortcut(event)) {
+      event.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+}
+
+function setupTocHighlight() {
+  const links = [...document.querySelectorAll(".toc a[href^='#']")];
+  if (links.length === 0 || !("IntersectionObserver" in window)) return;
+  const byId = new Map(links.map((a) => [decodeURIComponent(a.hash.slice(1)), a]));
+  const visible = new Set();
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) visible.add(entry.target.id);
+        else visible.delete(entry.target.id);
+      }
+      const first = [...byId.keys()].find((id) => visible.has(id));
+      if (!first) return;
+      for (const a of links) a.classList.toggle("is-active", a === byId.get(first));
+    },
+    { rootMargin: "-64px 0px -60% 0px" },
+  );
+  for (const id of byId.keys()) {
+    const heading = document.getElementById(id);
+    if (heading) observer.observe(heading);
+  }
+}
+
+function setupCopyButtons() {
+  if (!navigator.clipboard) return;
+  for (const pre of document.querySelectorAll(".prose pre")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-code";
+    button.textContent = "Copy";
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(pre.querySelector("code")?.innerText ?? pre.innerText);
+        button.textContent = "Copied";
+      } catch {
+        button.textContent = "Press Ctrl+C";
+      }
+      setTimeout(() => (button.textContent = "Copy"), 1500);
+    });
+    pre.append(button);
+  }
+}
+
+if (typeof document !== "undefined") {
+  setupThemeToggle();
+  setupNavDrawer();
+  setupSearchShortcut();
+  setupTocHighlight();
+  setupCopyButtons();
+}
