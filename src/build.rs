@@ -103,7 +103,8 @@ pub struct BuildStats {
 
 /// Checks that `out` may be replaced by a build of the site at `root`.
 pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<(), BuildError> {
-    let refuse = |reason: &str| Err(BuildError::Refused { path: out.to_path_buf(), reason: reason.into() });
+    let refuse =
+        |reason: &str| Err(BuildError::Refused { path: out.to_path_buf(), reason: reason.into() });
     let root = root.canonicalize().map_err(io_err(root))?;
     let out_abs = absolute(out);
     let out_real = out_abs.canonicalize().unwrap_or_else(|_| out_abs.clone());
@@ -132,7 +133,9 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<(), BuildErr
             if empty || force || out_abs.join(MARKER_FILE).is_file() {
                 Ok(())
             } else {
-                refuse("it is not empty and opsbook did not create it (no .opsbook marker); use --force to replace it")
+                refuse(
+                    "it is not empty and opsbook did not create it (no .opsbook marker); use --force to replace it",
+                )
             }
         }
     }
@@ -171,7 +174,10 @@ pub fn commit(
     check_output(&prepared.cfg.root, out, force)?;
     let out = absolute(out);
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
     remove_stale_temps(&parent, &name);
     let tmp = parent.join(format!(".{name}.opsbook-tmp-{}", std::process::id()));
@@ -240,7 +246,10 @@ pub struct BuildOptions {
 }
 
 /// `opsbook build`: prepare, stop on input errors, render and commit.
-pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<Option<BuildStats>, BuildError> {
+pub fn build(
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> Result<Option<BuildStats>, BuildError> {
     let start = Instant::now();
     let Some(prepared) = prepare(&opts.root, &opts.prepare, diags) else { return Ok(None) };
     if diags.has_errors() {

@@ -261,9 +261,7 @@ impl Config {
         };
 
         let language = raw.language.unwrap_or_else(|| "en".into());
-        if language.is_empty()
-            || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
+        if language.is_empty() || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             let span = toml_input::get(top, "language").map(|v| v.span()).unwrap_or(0..0);
             diags.push(
                 source
@@ -272,7 +270,8 @@ impl Config {
             );
         }
 
-        let governance = raw.governance.unwrap_or(RawGovernance { review_every: None, strict: None });
+        let governance =
+            raw.governance.unwrap_or(RawGovernance { review_every: None, strict: None });
         let review_every = match governance.review_every {
             None => Period::parse("180d").expect("the default period is valid"),
             Some(text) => Period::parse(&text).unwrap_or_else(|| {

@@ -64,12 +64,13 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
+    /// Boxed: diagnostics travel in `Result`s, which should stay small.
     #[serde(flatten, serialize_with = "serialize_span")]
-    pub span: Option<Span>,
+    pub span: Option<Box<Span>>,
     pub help: Option<String>,
 }
 
-fn serialize_span<S: serde::Serializer>(span: &Option<Span>, s: S) -> Result<S::Ok, S::Error> {
+fn serialize_span<S: serde::Serializer>(span: &Option<Box<Span>>, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(None)?;
     if let Some(span) = span {
@@ -85,11 +86,21 @@ fn serialize_span<S: serde::Serializer>(span: &Option<Span>, s: S) -> Result<S::
 
 impl Diagnostic {
     pub fn error(span: Option<Span>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, message: message.into(), span, help: None }
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span: span.map(Box::new),
+            help: None,
+        }
     }
 
     pub fn warning(span: Option<Span>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, message: message.into(), span, help: None }
+        Diagnostic {
+            severity: Severity::Warning,
+            message: message.into(),
+            span: span.map(Box::new),
+            help: None,
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -111,16 +122,13 @@ impl Diagnostic {
             Severity::Warning => ("warning", yellow),
         };
         let mut out = String::new();
-        match &self.span {
-            Some(span) => {
-                let path = display_path(&span.path, base);
-                if span.line > 0 {
-                    let _ = write!(out, "{bold}{path}:{}:{}:{reset} ", span.line, span.column);
-                } else {
-                    let _ = write!(out, "{bold}{path}:{reset} ");
-                }
+        if let Some(span) = &self.span {
+            let path = display_path(&span.path, base);
+            if span.line > 0 {
+                let _ = write!(out, "{bold}{path}:{}:{}:{reset} ", span.line, span.column);
+            } else {
+                let _ = write!(out, "{bold}{path}:{reset} ");
             }
-            None => {}
         }
         let _ = writeln!(out, "{label_color}{label}:{reset} {bold}{}{reset}", self.message);
         if let Some(span) = self.span.as_ref().filter(|s| s.line > 0) {
@@ -213,6 +221,17 @@ impl Diagnostics {
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
+
+    /// Makes span paths relative to `base` (for reports read outside this machine).
+    pub fn relativize(&mut self, base: &Path) {
+        for d in &mut self.items {
+            if let Some(span) = &mut d.span {
+                if let Ok(rel) = span.path.strip_prefix(base) {
+                    span.path = rel.to_path_buf();
+                }
+            }
+        }
+    }
 }
 
 impl IntoIterator for Diagnostics {
@@ -224,16 +243,32 @@ impl IntoIterator for Diagnostics {
 }
 
 /// A short list of names for "did you mean" help, closest first.
+///
+/// Candidates must look alike (Jaro-Winkler >= 0.8); among those, fewer edits rank first, so
+/// and then a longer common prefix, so `b-page.md` suggests `b.md` before `a.md`.
 pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let wanted = wanted.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = candidates
+    let mut scored: Vec<(f64, usize, f64, &str)> = candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&wanted, &c.to_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.85)
+        .filter_map(|c| {
+            let lower = c.to_lowercase();
+            let jw = strsim::jaro_winkler(&wanted, &lower);
+            let prefix = wanted.chars().zip(lower.chars()).take_while(|(a, b)| a == b).count();
+            (jw >= 0.8)
+                .then(|| (strsim::normalized_damerau_levenshtein(&wanted, &lower), prefix, jw, c))
+        })
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.total_cmp(&a.2)).then_with(|| a.3.cmp(b.3))
+    });
+    let mut out: Vec<&str> = Vec::new();
+    for (_, _, _, c) in scored {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out.truncate(3);
+    out
 }
 
 #[cfg(test)]
@@ -306,5 +341,6 @@ mod tests {
         let got = suggest("pick-pak-ship", ["pick-pack-ship", "returns", "cycle-count"]);
         assert_eq!(got, ["pick-pack-ship"]);
         assert!(suggest("zzz", ["returns"]).is_empty());
+        assert_eq!(suggest("ops/b-page.md", ["ops/a.md", "ops/b.md"]), ["ops/b.md", "ops/a.md"]);
     }
 }

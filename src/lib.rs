@@ -55,6 +55,8 @@ pub struct Outcome {
     pub failed: bool,
     /// Whether diagnostics are already part of `stdout` (JSON format).
     pub diagnostics_in_stdout: bool,
+    /// What failing means for the user's files ("nothing was written").
+    pub failure_note: Option<&'static str>,
 }
 
 /// Finds the site root: `--root` if given (it must hold the config), else the nearest
@@ -114,6 +116,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                 },
                 force: args.force,
             };
+            out.failure_note = Some("nothing was written");
             match build::build(&opts, &mut out.diagnostics)? {
                 Some(stats) => out.stdout.push(format!(
                     "Built {} ({}) in {}",
@@ -138,6 +141,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             let warnings = out.diagnostics.warning_count();
             match args.format {
                 Format::Json => {
+                    out.diagnostics.relativize(&root);
                     let report = serde_json::json!({
                         "ok": !out.failed,
                         "pages": pages,
@@ -149,7 +153,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                     out.diagnostics_in_stdout = true;
                 }
                 Format::Text => {
-                    let pages = pages.map(|p| plural(p, "page", "pages")).unwrap_or_else(|| "the site".into());
+                    let pages = pages
+                        .map(|p| plural(p, "page", "pages"))
+                        .unwrap_or_else(|| "the site".into());
                     out.stdout.push(format!(
                         "Checked {pages} in {}: {}, {}",
                         duration(start.elapsed()),
@@ -174,7 +180,8 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             let file = scaffold::new_doc_path(&root.join("content"), &args.path)?;
             scaffold::new_doc(&file, args.title.as_deref(), dates::today())?;
             let shown = file.strip_prefix(&root).unwrap_or(&file);
-            out.stdout.push(format!("Created {}: fill in the owner, backups and steps", shown.display()));
+            out.stdout
+                .push(format!("Created {}: fill in the owner, backups and steps", shown.display()));
         }
     }
     Ok(out)

@@ -30,10 +30,15 @@ fn main() -> ExitCode {
             let warnings = outcome.diagnostics.warning_count();
             let _ = writeln!(
                 stderr,
-                "{} error{}{} found; nothing was written",
+                "{} error{}{} found{}",
                 errors,
                 if errors == 1 { "" } else { "s" },
-                if warnings > 0 { format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() },
+                if warnings > 0 {
+                    format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" })
+                } else {
+                    String::new()
+                },
+                outcome.failure_note.map(|note| format!("; {note}")).unwrap_or_default(),
             );
         }
     }

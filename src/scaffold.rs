@@ -125,7 +125,11 @@ pub fn new_doc_path(content_dir: &Path, path: &Path) -> Result<PathBuf, Scaffold
 }
 
 /// Writes a new process document at `file`.
-pub fn new_doc(file: &Path, title: Option<&str>, today: jiff::civil::Date) -> Result<(), ScaffoldError> {
+pub fn new_doc(
+    file: &Path,
+    title: Option<&str>,
+    today: jiff::civil::Date,
+) -> Result<(), ScaffoldError> {
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let title = title.map(str::to_string).unwrap_or_else(|| title_from_name(&stem));
     write(file, &process_doc(&title, today, false))
@@ -196,7 +200,10 @@ mod tests {
     #[test]
     fn new_paths_stay_below_content() {
         let c = Path::new("/site/content");
-        assert_eq!(new_doc_path(c, Path::new("fulfillment/returns")).unwrap(), c.join("fulfillment/returns.md"));
+        assert_eq!(
+            new_doc_path(c, Path::new("fulfillment/returns")).unwrap(),
+            c.join("fulfillment/returns.md")
+        );
         assert_eq!(new_doc_path(c, Path::new("content/a.md")).unwrap(), c.join("a.md"));
         for bad in ["../x", "/etc/x", "", "a/../../b"] {
             assert!(new_doc_path(c, Path::new(bad)).is_err(), "{bad}");

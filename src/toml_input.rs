@@ -34,14 +34,19 @@ impl<'a> TomlSource<'a> {
     }
 
     pub fn span(&self, range: Range<usize>) -> Span {
-        Span::from_range(self.path, self.file_text, self.offset + range.start, self.offset + range.end)
+        Span::from_range(
+            self.path,
+            self.file_text,
+            self.offset + range.start,
+            self.offset + range.end,
+        )
     }
 
     pub fn error(&self, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(Some(self.span(range)), message)
     }
 
-    fn from_toml_error(&self, err: &toml::de::Error, fallback: Range<usize>) -> Diagnostic {
+    fn toml_error(&self, err: &toml::de::Error, fallback: Range<usize>) -> Diagnostic {
         let range = err.span().unwrap_or(fallback);
         self.error(range, tidy_message(err.message()))
     }
@@ -71,7 +76,7 @@ pub fn parse<'a>(
         let end = text.len();
         diags.push(
             source
-                .from_toml_error(err, end..end)
+                .toml_error(err, end..end)
                 .with_help("check the TOML syntax: `key = value`, strings in double quotes"),
         );
     }
@@ -115,7 +120,7 @@ pub fn deserialize<T: DeserializeOwned>(
     match T::deserialize(ValueDeserializer::from(value.clone())) {
         Ok(v) => Some(v),
         Err(err) => {
-            diags.push(source.from_toml_error(&err, span));
+            diags.push(source.toml_error(&err, span));
             None
         }
     }

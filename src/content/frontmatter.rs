@@ -116,9 +116,14 @@ pub fn split(text: &str) -> Result<Split, Range<usize>> {
     while pos < text.len() {
         let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         let line = text[pos..line_end].trim_end_matches(['\n', '\r']);
-        let closes = line.trim_end() == fence || (format == Format::Yaml && line.trim_end() == "...");
+        let closes =
+            line.trim_end() == fence || (format == Format::Yaml && line.trim_end() == "...");
         if closes {
-            return Ok(Split { format: Some(format), front: front_start..pos, body_start: line_end });
+            return Ok(Split {
+                format: Some(format),
+                front: front_start..pos,
+                body_start: line_end,
+            });
         }
         pos = line_end;
     }
@@ -218,7 +223,12 @@ fn yaml_entries(
             other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
         };
         let (key_range, value_range) = yaml_key_ranges(yaml, &key)
-            .map(|(k, v)| (front.start + k.start..front.start + k.end, front.start + v.start..front.start + v.end))
+            .map(|(k, v)| {
+                (
+                    front.start + k.start..front.start + k.end,
+                    front.start + v.start..front.start + v.end,
+                )
+            })
             .unwrap_or((front.start..front.start, front.start..front.start));
         entries.push(Entry { key, key_range, value_range, value: yaml_to_json(value) });
     }
@@ -262,7 +272,9 @@ fn yaml_to_json(value: serde_yaml::Value) -> Json {
             }
         }
         serde_yaml::Value::String(s) => Json::String(s),
-        serde_yaml::Value::Sequence(items) => Json::Array(items.into_iter().map(yaml_to_json).collect()),
+        serde_yaml::Value::Sequence(items) => {
+            Json::Array(items.into_iter().map(yaml_to_json).collect())
+        }
         serde_yaml::Value::Mapping(map) => Json::Object(
             map.into_iter()
                 .map(|(k, v)| {
@@ -288,7 +300,10 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn error(&self, range: &Range<usize>, message: String) -> Diagnostic {
-        Diagnostic::error(Some(Span::from_range(self.path, self.text, range.start, range.end)), message)
+        Diagnostic::error(
+            Some(Span::from_range(self.path, self.text, range.start, range.end)),
+            message,
+        )
     }
 
     fn front_matter(&self, entries: Vec<Entry>, top: bool, diags: &mut Diagnostics) -> FrontMatter {
@@ -355,34 +370,62 @@ impl Reader<'_> {
         fm
     }
 
-    fn string(&self, r: &Range<usize>, key: &str, v: Json, diags: &mut Diagnostics) -> Option<String> {
+    fn string(
+        &self,
+        r: &Range<usize>,
+        key: &str,
+        v: Json,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
         match v {
             Json::String(s) => Some(s),
             Json::Number(n) if key == "title" => Some(n.to_string()),
             other => {
-                diags.push(self.error(r, format!("`{key}` must be a string, found {}", json_type(&other))));
+                diags.push(
+                    self.error(r, format!("`{key}` must be a string, found {}", json_type(&other))),
+                );
                 None
             }
         }
     }
 
-    fn integer(&self, r: &Range<usize>, key: &str, v: Json, diags: &mut Diagnostics) -> Option<i64> {
+    fn integer(
+        &self,
+        r: &Range<usize>,
+        key: &str,
+        v: Json,
+        diags: &mut Diagnostics,
+    ) -> Option<i64> {
         match v.as_i64() {
             Some(i) => Some(i),
             None => {
-                diags.push(self.error(r, format!("`{key}` must be a whole number, found {}", json_type(&v))));
+                diags.push(
+                    self.error(
+                        r,
+                        format!("`{key}` must be a whole number, found {}", json_type(&v)),
+                    ),
+                );
                 None
             }
         }
     }
 
-    fn boolean(&self, r: &Range<usize>, key: &str, v: Json, diags: &mut Diagnostics) -> Option<bool> {
+    fn boolean(
+        &self,
+        r: &Range<usize>,
+        key: &str,
+        v: Json,
+        diags: &mut Diagnostics,
+    ) -> Option<bool> {
         match v {
             Json::Bool(b) => Some(b),
             other => {
                 diags.push(
-                    self.error(r, format!("`{key}` must be true or false, found {}", json_type(&other)))
-                        .with_help(format!("write {key} = true without quotes")),
+                    self.error(
+                        r,
+                        format!("`{key}` must be true or false, found {}", json_type(&other)),
+                    )
+                    .with_help(format!("write {key} = true without quotes")),
                 );
                 None
             }
@@ -390,15 +433,24 @@ impl Reader<'_> {
     }
 
     /// A list of non-empty strings; a single string is accepted as a list of one.
-    fn strings(&self, r: &Range<usize>, key: &str, v: Json, diags: &mut Diagnostics) -> Option<Vec<String>> {
+    fn strings(
+        &self,
+        r: &Range<usize>,
+        key: &str,
+        v: Json,
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<String>> {
         let items = match v {
             Json::String(s) => vec![Json::String(s)],
             Json::Array(items) => items,
             Json::Null => Vec::new(),
             other => {
                 diags.push(
-                    self.error(r, format!("`{key}` must be a list of strings, found {}", json_type(&other)))
-                        .with_help(format!("write {key} = [\"one\", \"two\"]")),
+                    self.error(
+                        r,
+                        format!("`{key}` must be a list of strings, found {}", json_type(&other)),
+                    )
+                    .with_help(format!("write {key} = [\"one\", \"two\"]")),
                 );
                 return None;
             }
@@ -413,7 +465,10 @@ impl Reader<'_> {
                 other => {
                     diags.push(self.error(
                         r,
-                        format!("every entry of `{key}` must be a string, found {}", json_type(&other)),
+                        format!(
+                            "every entry of `{key}` must be a string, found {}",
+                            json_type(&other)
+                        ),
                     ));
                 }
             }
@@ -424,20 +479,30 @@ impl Reader<'_> {
     fn date(&self, r: &Range<usize>, key: &str, v: Json, diags: &mut Diagnostics) -> Option<Date> {
         let parsed = match &v {
             // A TOML datetime with a time of day prints as 2026-01-02T10:00:00; keep the day.
-            Json::String(s) => dates::parse_date(s.get(..10).unwrap_or(s))
-                .filter(|_| s.len() == 10 || matches!(s.as_bytes().get(10), Some(b'T' | b't' | b' '))),
+            Json::String(s) => dates::parse_date(s.get(..10).unwrap_or(s)).filter(|_| {
+                s.len() == 10 || matches!(s.as_bytes().get(10), Some(b'T' | b't' | b' '))
+            }),
             _ => None,
         };
         if parsed.is_none() {
             diags.push(
-                self.error(r, format!("`{key}` must be a date like 2026-09-14, found {}", describe(&v)))
-                    .with_help("write the date as YYYY-MM-DD"),
+                self.error(
+                    r,
+                    format!("`{key}` must be a date like 2026-09-14, found {}", describe(&v)),
+                )
+                .with_help("write the date as YYYY-MM-DD"),
             );
         }
         parsed
     }
 
-    fn period(&self, r: &Range<usize>, key: &str, v: Json, diags: &mut Diagnostics) -> Option<Period> {
+    fn period(
+        &self,
+        r: &Range<usize>,
+        key: &str,
+        v: Json,
+        diags: &mut Diagnostics,
+    ) -> Option<Period> {
         let parsed = v.as_str().and_then(Period::parse);
         if parsed.is_none() {
             diags.push(
@@ -448,7 +513,13 @@ impl Reader<'_> {
         parsed
     }
 
-    fn status(&self, r: &Range<usize>, key: &str, v: Json, diags: &mut Diagnostics) -> Option<Status> {
+    fn status(
+        &self,
+        r: &Range<usize>,
+        key: &str,
+        v: Json,
+        diags: &mut Diagnostics,
+    ) -> Option<Status> {
         let parsed = match v.as_str().map(str::trim) {
             Some("draft") => Some(Status::Draft),
             Some("active") => Some(Status::Active),
@@ -456,9 +527,13 @@ impl Reader<'_> {
             _ => None,
         };
         if parsed.is_none() {
-            diags.push(
-                self.error(r, format!("`{key}` must be \"draft\", \"active\" or \"deprecated\", found {}", describe(&v))),
-            );
+            diags.push(self.error(
+                r,
+                format!(
+                    "`{key}` must be \"draft\", \"active\" or \"deprecated\", found {}",
+                    describe(&v)
+                ),
+            ));
         }
         parsed
     }
@@ -539,7 +614,8 @@ mod tests {
 
     #[test]
     fn wrong_types_are_reported_at_the_value_line_in_both_formats() {
-        let (_, diags) = read("+++\ntitle = \"a\"\nweight = \"high\"\nreviewed = \"last week\"\n+++\n");
+        let (_, diags) =
+            read("+++\ntitle = \"a\"\nweight = \"high\"\nreviewed = \"last week\"\n+++\n");
         let lines: Vec<_> = diags.iter().map(|d| d.span.as_ref().unwrap().line).collect();
         assert_eq!(lines, [3, 4], "{diags:?}");
         let (_, diags) = read("---\ntitle: a\nstatus: retired\ndraft: maybe\n---\n");

@@ -72,11 +72,14 @@ pub fn load(content_dir: &Path, diags: &mut Diagnostics) -> Loaded {
             Ok(entry) => entry,
             Err(err) => {
                 let path = err.path().unwrap_or(content_dir).to_path_buf();
-                diags.push(Diagnostic::error(Some(Span::file(&path)), format!("cannot read: {err}")));
+                diags.push(Diagnostic::error(
+                    Some(Span::file(&path)),
+                    format!("cannot read: {err}"),
+                ));
                 continue;
             }
         };
-        if !entry.file_type().is_file() && !(entry.path_is_symlink() && entry.path().is_file()) {
+        if !(entry.file_type().is_file() || entry.path_is_symlink() && entry.path().is_file()) {
             continue;
         }
         let Ok(rel) = entry.path().strip_prefix(content_dir) else { continue };
@@ -162,7 +165,9 @@ mod tests {
 
     #[test]
     fn editor_leftovers_are_ignored() {
-        for name in [".page.md.swp", "page.md~", "#page.md#", ".#page.md", "4913", ".DS_Store", "x.tmp"] {
+        for name in
+            [".page.md.swp", "page.md~", "#page.md#", ".#page.md", "4913", ".DS_Store", "x.tmp"]
+        {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["page.md", "diagram.png", "_index.md"] {

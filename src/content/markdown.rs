@@ -154,7 +154,8 @@ impl<'a> State<'a> {
         else {
             return;
         };
-        let Some(end) = events.iter().position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+        let Some(end) =
+            events.iter().position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
         else {
             return;
         };
@@ -308,7 +309,9 @@ impl<'a> State<'a> {
                 self.soft_break();
                 self.emit(event);
             }
-            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => self.emit(event),
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {
+                self.emit(event)
+            }
             Event::InlineMath(m) | Event::DisplayMath(m) => {
                 self.text(&m);
                 self.emit(Event::Code(m));
@@ -583,7 +586,8 @@ mod tests {
     fn internal_links_get_markers_and_external_links_do_not() {
         let text = "See [[pick-pack-ship]], [[a#b|label]], [x](../inv/count.md#counts), [y](https://example.com) and ![d](img/d.png).\n";
         let p = md(text);
-        let targets: Vec<_> = p.links.iter().map(|l| (l.target.as_str(), l.wiki, l.has_label)).collect();
+        let targets: Vec<_> =
+            p.links.iter().map(|l| (l.target.as_str(), l.wiki, l.has_label)).collect();
         assert_eq!(
             targets,
             [
@@ -615,14 +619,20 @@ mod tests {
         let p = md("<script>alert(1)</script>\n\nHi <b id=\"x\">there</b>\n");
         assert!(!p.html.contains("<script>"));
         assert!(p.html.contains("&lt;script&gt;"));
-        let p = parse("Hi <b id=\"x\">there</b>\n", 0, MarkdownOptions { unsafe_html: true, h1_is_title: true });
+        let p = parse(
+            "Hi <b id=\"x\">there</b>\n",
+            0,
+            MarkdownOptions { unsafe_html: true, h1_is_title: true },
+        );
         assert!(p.html.contains("<b id=\"x\">"));
         assert_eq!(p.anchors, ["x"]);
     }
 
     #[test]
     fn callouts_tables_tasks_footnotes_and_smart_punctuation() {
-        let p = md("> [!WARNING]\n> Cutoff is 2pm.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\nNote[^1] \"quoted\" -- ~~old~~\n\n[^1]: The note.\n");
+        let p = md(
+            "> [!WARNING]\n> Cutoff is 2pm.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\nNote[^1] \"quoted\" -- ~~old~~\n\n[^1]: The note.\n",
+        );
         assert!(p.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"));
         assert!(p.html.contains("<div class=\"table-wrap\"><table>"));
         assert!(p.html.contains("type=\"checkbox\""));
@@ -634,11 +644,16 @@ mod tests {
 
     #[test]
     fn text_blocks_follow_headings_and_count_words() {
-        let p = md("Intro text here.\n\n## Purpose\n\nWhy we do it.\n\n## Steps\n\n1. Pick\n2. Pack\n");
+        let p =
+            md("Intro text here.\n\n## Purpose\n\nWhy we do it.\n\n## Steps\n\n1. Pick\n2. Pack\n");
         let blocks: Vec<_> = p.blocks.iter().map(|b| (b.heading, b.text.as_str())).collect();
         assert_eq!(
             blocks,
-            [(None, "Intro text here."), (Some(0), "Purpose Why we do it."), (Some(1), "Steps Pick Pack")]
+            [
+                (None, "Intro text here."),
+                (Some(0), "Purpose Why we do it."),
+                (Some(1), "Steps Pick Pack")
+            ]
         );
         assert_eq!(p.summary, "Intro text here.");
         assert_eq!(p.word_count, 11);

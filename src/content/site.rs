@@ -99,11 +99,8 @@ impl Site {
     /// Ancestors of a page from the root down, excluding the page itself.
     pub fn ancestors(&self, id: PageId) -> Vec<PageId> {
         let page = &self.pages[id];
-        let mut section = if page.is_index {
-            self.sections[page.section].parent
-        } else {
-            Some(page.section)
-        };
+        let mut section =
+            if page.is_index { self.sections[page.section].parent } else { Some(page.section) };
         let mut out = Vec::new();
         while let Some(s) = section {
             out.push(self.sections[s].page);
@@ -362,8 +359,12 @@ fn assign_paths(site: &mut Site, diags: &mut Diagnostics) {
             let slug = if slug.is_empty() {
                 let page = &site.pages[section.page];
                 diags.push(Diagnostic::error(
-                    Some(Span::file(page.file.as_deref().unwrap_or(std::path::Path::new(&section.dir)))),
-                    format!("the folder name `{folder}` has no letters or digits to make a URL from"),
+                    Some(Span::file(
+                        page.file.as_deref().unwrap_or(std::path::Path::new(&section.dir)),
+                    )),
+                    format!(
+                        "the folder name `{folder}` has no letters or digits to make a URL from"
+                    ),
                 ));
                 format!("section-{id}")
             } else {
@@ -380,7 +381,10 @@ fn assign_paths(site: &mut Site, diags: &mut Diagnostics) {
         } else if page.name.is_empty() {
             diags.push(Diagnostic::error(
                 page.file.as_deref().map(Span::file),
-                format!("the file name of {} has no letters or digits to make a URL from", page.rel),
+                format!(
+                    "the file name of {} has no letters or digits to make a URL from",
+                    page.rel
+                ),
             ));
             format!("{}page-{id}/", section_paths[page.section])
         } else {
@@ -391,10 +395,7 @@ fn assign_paths(site: &mut Site, diags: &mut Diagnostics) {
             diags.push(
                 Diagnostic::error(
                     page.file.as_deref().map(Span::file),
-                    format!(
-                        "{} and {} both map to the URL /{path}",
-                        first.rel, page.rel
-                    ),
+                    format!("{} and {} both map to the URL /{path}", first.rel, page.rel),
                 )
                 .with_help("rename one of the files; URLs are made from lower-cased, dashed names"),
             );
@@ -470,8 +471,11 @@ fn collect_aliases(site: &mut Site, diags: &mut Diagnostics) {
                 Some(path) => path,
                 None => {
                     diags.push(
-                        Diagnostic::error(span, format!("the alias `{alias}` is not a plain URL path"))
-                            .with_help("write old URLs as /old/path/ without .., ? or #"),
+                        Diagnostic::error(
+                            span,
+                            format!("the alias `{alias}` is not a plain URL path"),
+                        )
+                        .with_help("write old URLs as /old/path/ without .., ? or #"),
                     );
                     continue;
                 }
@@ -530,7 +534,8 @@ mod tests {
 
     fn doc(rel: &str, text: &str) -> (SourceDoc, Parsed) {
         let mut diags = Diagnostics::new();
-        let d = super::super::load::from_text(rel.into(), PathBuf::from(rel), text.into(), &mut diags);
+        let d =
+            super::super::load::from_text(rel.into(), PathBuf::from(rel), text.into(), &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         let parsed = markdown::parse(
             &d.text[d.body_start..],
@@ -547,7 +552,10 @@ mod tests {
     }
 
     fn paths(site: &Site) -> Vec<(&str, &str)> {
-        site.order.iter().map(|&p| (site.pages[p].path.as_str(), site.pages[p].title.as_str())).collect()
+        site.order
+            .iter()
+            .map(|&p| (site.pages[p].path.as_str(), site.pages[p].title.as_str()))
+            .collect()
     }
 
     #[test]
@@ -582,7 +590,10 @@ mod tests {
     fn cascade_applies_below_and_page_values_win() {
         let (site, _) = build(
             vec![
-                doc("ops/_index.md", "+++\ntitle = \"Ops\"\n[cascade]\nkind = \"process\"\nowner = \"Dana\"\n+++\n"),
+                doc(
+                    "ops/_index.md",
+                    "+++\ntitle = \"Ops\"\n[cascade]\nkind = \"process\"\nowner = \"Dana\"\n+++\n",
+                ),
                 doc("ops/a.md", "+++\ntitle = \"A\"\nowner = \"Sam\"\n+++\n"),
                 doc("ops/deep/b.md", "+++\ntitle = \"B\"\n+++\n"),
             ],
@@ -613,10 +624,8 @@ mod tests {
 
     #[test]
     fn two_sources_at_one_url_are_named_together() {
-        let (_, diags) = build(
-            vec![doc("ops/Pick Pack.md", "x\n"), doc("ops/pick-pack.md", "y\n")],
-            false,
-        );
+        let (_, diags) =
+            build(vec![doc("ops/Pick Pack.md", "x\n"), doc("ops/pick-pack.md", "y\n")], false);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(diags[0].message.contains("ops/Pick Pack.md"));
         assert!(diags[0].message.contains("ops/pick-pack.md"));
@@ -624,16 +633,23 @@ mod tests {
 
     #[test]
     fn two_section_pages_in_one_folder_is_an_error() {
-        let (_, diags) = build(vec![doc("ops/_index.md", "x\n"), doc("ops/README.md", "y\n")], false);
+        let (_, diags) =
+            build(vec![doc("ops/_index.md", "x\n"), doc("ops/README.md", "y\n")], false);
         assert_eq!(diags.len(), 1);
-        assert!(diags[0].message.contains("ops/README.md") && diags[0].message.contains("ops/_index.md"));
+        assert!(
+            diags[0].message.contains("ops/README.md")
+                && diags[0].message.contains("ops/_index.md")
+        );
     }
 
     #[test]
     fn aliases_redirect_and_collisions_are_errors() {
         let (site, diags) = build(
             vec![
-                doc("a.md", "+++\ntitle = \"A\"\naliases = [\"/old/a\", \"Other name\", \"/x.html\"]\n+++\n"),
+                doc(
+                    "a.md",
+                    "+++\ntitle = \"A\"\naliases = [\"/old/a\", \"Other name\", \"/x.html\"]\n+++\n",
+                ),
                 doc("b.md", "+++\ntitle = \"B\"\naliases = [\"/a/\", \"/old/a/\"]\n+++\n"),
             ],
             false,
@@ -655,7 +671,8 @@ mod tests {
             ],
             false,
         );
-        let tags: Vec<_> = site.tags.iter().map(|t| (t.slug.as_str(), t.name.as_str(), t.pages.len())).collect();
+        let tags: Vec<_> =
+            site.tags.iter().map(|t| (t.slug.as_str(), t.name.as_str(), t.pages.len())).collect();
         assert_eq!(tags, [("daily", "Daily", 2), ("warehouse", "warehouse", 1)]);
     }
 

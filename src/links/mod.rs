@@ -22,7 +22,12 @@ pub struct LinkGraph {
 
 /// Resolves all links and builds the backlinks. `files` holds output paths that are not
 /// pages (assets, static files, generated files), which links may also point to.
-pub fn link(site: &Site, base: &BaseUrl, files: &HashSet<String>, diags: &mut Diagnostics) -> LinkGraph {
+pub fn link(
+    site: &Site,
+    base: &BaseUrl,
+    files: &HashSet<String>,
+    diags: &mut Diagnostics,
+) -> LinkGraph {
     let links = resolve::resolve(site, base, files, diags);
     let backlinks = graph::backlinks(site, &links);
     LinkGraph { links, backlinks }

@@ -59,7 +59,8 @@ impl<'s> LinkIndex<'s> {
             let path = page.path.trim_end_matches('/').to_string();
             if page.is_index {
                 for name in ["_index", "index", "readme"] {
-                    let key = if path.is_empty() { name.to_string() } else { format!("{path}/{name}") };
+                    let key =
+                        if path.is_empty() { name.to_string() } else { format!("{path}/{name}") };
                     index.by_path.entry(key).or_default().push(id);
                 }
             }
@@ -107,14 +108,17 @@ impl<'s> LinkIndex<'s> {
         }
     }
 
+    /// Near names for a missing wikilink target: file names first, titles if none is close.
     fn wiki_suggestions(&self, target: &str) -> Vec<String> {
-        let names = self.site.pages.iter().map(|p| p.name.as_str());
-        let titles = self.site.pages.iter().map(|p| p.title.as_str());
         let wanted = target.split('#').next().unwrap_or(target);
-        let mut out: Vec<String> =
-            suggest(wanted, names.chain(titles)).into_iter().map(String::from).collect();
-        out.dedup();
-        out
+        let names = suggest(&slugify(wanted), self.site.pages.iter().map(|p| p.name.as_str()));
+        if !names.is_empty() {
+            return names.into_iter().map(String::from).collect();
+        }
+        suggest(wanted, self.site.pages.iter().map(|p| p.title.as_str()))
+            .into_iter()
+            .map(String::from)
+            .collect()
     }
 }
 
@@ -161,7 +165,9 @@ pub fn resolve(
 }
 
 fn span_of(page: &Page, link: &LinkRef) -> Option<Span> {
-    page.file.as_ref().map(|file| Span::from_range(file, &page.text, link.range.start, link.range.end))
+    page.file
+        .as_ref()
+        .map(|file| Span::from_range(file, &page.text, link.range.start, link.range.end))
 }
 
 fn resolve_one(
@@ -202,7 +208,11 @@ fn resolve_one(
                     let first = &site.pages[candidates[0]];
                     return Err(Diagnostic::error(
                         span(),
-                        format!("the wikilink [[{}]] matches {} pages: {list}", link.target, candidates.len()),
+                        format!(
+                            "the wikilink [[{}]] matches {} pages: {list}",
+                            link.target,
+                            candidates.len()
+                        ),
                     )
                     .with_help(format!(
                         "write the path to pick one, e.g. [[{}]]",
@@ -215,9 +225,8 @@ fn resolve_one(
         let mut url = base.url(&target_page.path);
         let mut text = target_page.title.clone();
         if let Some(anchor) = anchor {
-            let (anchor_id, heading) = find_anchor(target_page, anchor, true).ok_or_else(|| {
-                missing_anchor(span(), anchor, target_page)
-            })?;
+            let (anchor_id, heading) = find_anchor(target_page, anchor, true)
+                .ok_or_else(|| missing_anchor(span(), anchor, target_page))?;
             if let Some(heading) = heading {
                 text = if target_id == id { heading } else { format!("{text} › {heading}") };
             }
@@ -240,8 +249,8 @@ fn resolve_one(
         // `#anchor` on this page (or `?query` alone, left as written).
         let mut url = String::from(query);
         if let Some(anchor) = fragment {
-            let (anchor_id, _) =
-                find_anchor(page, anchor, false).ok_or_else(|| missing_anchor(span(), anchor, page))?;
+            let (anchor_id, _) = find_anchor(page, anchor, false)
+                .ok_or_else(|| missing_anchor(span(), anchor, page))?;
             url.push('#');
             url.push_str(&anchor_id);
         }
@@ -253,8 +262,11 @@ fn resolve_one(
     let joined = match join(source_dir, &decoded) {
         Some(joined) => joined,
         None => {
-            return Err(Diagnostic::error(span(), format!("the link `{}` points above the content folder", link.target))
-                .with_help("links are resolved from the folder of the file that holds them"));
+            return Err(Diagnostic::error(
+                span(),
+                format!("the link `{}` points above the content folder", link.target),
+            )
+            .with_help("links are resolved from the folder of the file that holds them"));
         }
     };
 
@@ -262,12 +274,22 @@ fn resolve_one(
         let target_id = match index.by_source.get(joined.as_str()) {
             Some(&t) => t,
             None => {
-                let mut diag = Diagnostic::error(span(), format!("the link `{}` points to a missing page ({joined})", link.target));
+                let mut diag = Diagnostic::error(
+                    span(),
+                    format!("the link `{}` points to a missing page ({joined})", link.target),
+                );
                 if site.unpublished.contains(&joined) {
-                    diag = Diagnostic::error(span(), format!("the link `{}` points to a draft that is not published", link.target))
-                        .with_help("publish the page, or build with --drafts");
+                    diag = Diagnostic::error(
+                        span(),
+                        format!(
+                            "the link `{}` points to a draft that is not published",
+                            link.target
+                        ),
+                    )
+                    .with_help("publish the page, or build with --drafts");
                 } else {
-                    let sources = site.pages.iter().filter(|p| p.file.is_some()).map(|p| p.rel.as_str());
+                    let sources =
+                        site.pages.iter().filter(|p| p.file.is_some()).map(|p| p.rel.as_str());
                     if let Some(near) = suggest(&joined, sources).first() {
                         diag = diag.with_help(format!("did you mean {near}?"));
                     }
@@ -294,7 +316,8 @@ fn resolve_one(
     } else {
         format!("{site_path}/")
     };
-    let target = index.page_paths.get(site_path.as_str()).or_else(|| index.page_paths.get(as_dir.as_str()));
+    let target =
+        index.page_paths.get(site_path.as_str()).or_else(|| index.page_paths.get(as_dir.as_str()));
     if let Some(&target_id) = target {
         let target_page = &site.pages[target_id];
         let mut url = base.url(&target_page.path);
@@ -343,7 +366,7 @@ fn find_anchor(page: &Page, anchor: &str, by_text: bool) -> Option<(String, Opti
     if let Some(h) = page.doc.headings.iter().find(|h| h.id == anchor) {
         return Some((h.id.clone(), Some(h.text.clone())));
     }
-    if page.doc.anchors.iter().any(|a| *a == anchor) {
+    if page.doc.anchors.contains(&anchor) {
         return Some((anchor, None));
     }
     if by_text {
@@ -353,7 +376,9 @@ fn find_anchor(page: &Page, anchor: &str, by_text: bool) -> Option<(String, Opti
             .headings
             .iter()
             .find(|h| h.text.eq_ignore_ascii_case(anchor.trim()))
-            .or_else(|| page.doc.headings.iter().find(|h| !wanted.is_empty() && slugify(&h.text) == wanted));
+            .or_else(|| {
+                page.doc.headings.iter().find(|h| !wanted.is_empty() && slugify(&h.text) == wanted)
+            });
         if let Some(h) = heading {
             return Some((h.id.clone(), Some(h.text.clone())));
         }
@@ -369,7 +394,8 @@ fn missing_anchor(span: Option<Span>, anchor: &str, target: &Page) -> Diagnostic
         Some(near) => diag.with_help(format!("did you mean #{near}?")),
         None if target.doc.headings.is_empty() => diag.with_help("that page has no headings"),
         None => {
-            let all: Vec<_> = target.doc.headings.iter().take(8).map(|h| format!("#{}", h.id)).collect();
+            let all: Vec<_> =
+                target.doc.headings.iter().take(8).map(|h| format!("#{}", h.id)).collect();
             diag.with_help(format!("its headings are {}", all.join(", ")))
         }
     }
@@ -428,7 +454,10 @@ mod tests {
 
     #[test]
     fn join_resolves_relative_and_root_paths() {
-        assert_eq!(join("fulfillment", "../inventory/count.md").as_deref(), Some("inventory/count.md"));
+        assert_eq!(
+            join("fulfillment", "../inventory/count.md").as_deref(),
+            Some("inventory/count.md")
+        );
         assert_eq!(join("fulfillment", "./pick.md").as_deref(), Some("fulfillment/pick.md"));
         assert_eq!(join("fulfillment", "/returns/").as_deref(), Some("returns/"));
         assert_eq!(join("", "../x.md"), None);

@@ -196,7 +196,13 @@ pub fn review_view(page: &Page, default_every: Period, today: Date) -> Option<Re
     })
 }
 
-pub fn entry_view(site: &Site, id: PageId, url: String, default_every: Period, today: Date) -> EntryView {
+pub fn entry_view(
+    site: &Site,
+    id: PageId,
+    url: String,
+    default_every: Period,
+    today: Date,
+) -> EntryView {
     let page = &site.pages[id];
     let description = page.meta.description.clone().unwrap_or_else(|| page.doc.summary.clone());
     let page_count = if page.is_index { site.count_pages(page.section) } else { 0 };

@@ -103,8 +103,11 @@ impl Plan {
             }
         }
         for (i, alias) in site.aliases.iter().enumerate() {
-            let path =
-                if alias.path.ends_with('/') { index_path(&alias.path) } else { alias.path.clone() };
+            let path = if alias.path.ends_with('/') {
+                index_path(&alias.path)
+            } else {
+                alias.path.clone()
+            };
             push(path, Origin::Alias(i));
         }
         push("404.html".into(), Origin::NotFound);
@@ -130,8 +133,11 @@ impl Plan {
                     let static_override = matches!(entry.origin, Origin::Static(Body::Static(_)));
                     if !static_override {
                         diags.push(
-                            Diagnostic::error(None, format!("{a} and {b} both write {}", entry.path))
-                                .with_help("rename or move one of them"),
+                            Diagnostic::error(
+                                None,
+                                format!("{a} and {b} both write {}", entry.path),
+                            )
+                            .with_help("rename or move one of them"),
                         );
                     }
                 }
@@ -156,7 +162,10 @@ fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Origin) -> Str
     match origin {
         Origin::Page(id) => content(&site.pages[*id].rel),
         Origin::SectionListing(s, n) => {
-            format!("page {n} of the listing of {}", content(&site.pages[site.sections[*s].page].rel))
+            format!(
+                "page {n} of the listing of {}",
+                content(&site.pages[site.sections[*s].page].rel)
+            )
         }
         Origin::TagIndex => "the generated tags index".into(),
         Origin::Tag(i, _) => format!("the generated page of tag `{}`", site.tags[*i].name),
@@ -167,9 +176,7 @@ fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Origin) -> Str
         Origin::NotFound => "the generated 404 page".into(),
         Origin::Sitemap => "the generated sitemap".into(),
         Origin::Robots => "the generated robots.txt".into(),
-        Origin::Static(Body::Copy(path)) => {
-            crate::diagnostics::display_path(path, &cfg.root)
-        }
+        Origin::Static(Body::Copy(path)) => crate::diagnostics::display_path(path, &cfg.root),
         Origin::Static(_) => "a built-in theme file".into(),
         Origin::Asset(i) => content(&assets[*i].rel),
     }
@@ -209,7 +216,8 @@ pub fn render(
         .into_par_iter()
         .map(|s| render_nav(input, &tera, s))
         .collect();
-    let mut shared = Shared { navs: Vec::with_capacity(navs.len()), positions: vec![0; input.site.pages.len()] };
+    let mut shared =
+        Shared { navs: Vec::with_capacity(navs.len()), positions: vec![0; input.site.pages.len()] };
     for nav in navs {
         match nav {
             Ok(html) => shared.navs.push(html),
@@ -259,7 +267,11 @@ pub fn render(
 }
 
 /// Renders everything into memory (the dev server and tests).
-pub fn render_all(input: &RenderInput<'_>, plan: &Plan, diags: &mut Diagnostics) -> Vec<OutputFile> {
+pub fn render_all(
+    input: &RenderInput<'_>,
+    plan: &Plan,
+    diags: &mut Diagnostics,
+) -> Vec<OutputFile> {
     let files = Mutex::new(Vec::with_capacity(plan.entries.len()));
     let _ = render(
         input,
@@ -307,7 +319,12 @@ fn link_view(input: &RenderInput<'_>, id: PageId) -> LinkView {
     LinkView { title: page.title.clone(), url: input.cfg.base_url.url(&page.path) }
 }
 
-fn nav_item(input: &RenderInput<'_>, section: SectionId, open: &HashSet<SectionId>, current: SectionId) -> NavItem {
+fn nav_item(
+    input: &RenderInput<'_>,
+    section: SectionId,
+    open: &HashSet<SectionId>,
+    current: SectionId,
+) -> NavItem {
     let site = input.site;
     let s = &site.sections[section];
     let page = &site.pages[s.page];
@@ -334,7 +351,11 @@ fn nav_item(input: &RenderInput<'_>, section: SectionId, open: &HashSet<SectionI
 }
 
 /// The navigation for every page of `section`, rendered once.
-fn render_nav(input: &RenderInput<'_>, tera: &tera::Tera, section: SectionId) -> Result<String, Diagnostic> {
+fn render_nav(
+    input: &RenderInput<'_>,
+    tera: &tera::Tera,
+    section: SectionId,
+) -> Result<String, Diagnostic> {
     let site = input.site;
     let mut open = HashSet::new();
     let mut s = Some(section);
@@ -345,7 +366,8 @@ fn render_nav(input: &RenderInput<'_>, tera: &tera::Tera, section: SectionId) ->
     let root = nav_item(input, 0, &open, section);
     let mut ctx = Context::new();
     ctx.insert("nav", &root);
-    tera.render("nav.html", &ctx).map_err(|err| input.theme.diagnostic(&err, Some("the navigation")))
+    tera.render("nav.html", &ctx)
+        .map_err(|err| input.theme.diagnostic(&err, Some("the navigation")))
 }
 
 /// Marks the link to `url` in a navigation fragment as the current page.
@@ -415,7 +437,8 @@ fn render_entry(
 ) -> Result<OutputFile, Diagnostic> {
     let path = entry.path.clone();
     let html = |template: &str, ctx: Context, what: &str| -> Result<OutputFile, Diagnostic> {
-        let html = tera.render(template, &ctx).map_err(|err| input.theme.diagnostic(&err, Some(what)))?;
+        let html =
+            tera.render(template, &ctx).map_err(|err| input.theme.diagnostic(&err, Some(what)))?;
         Ok(OutputFile::html(path.clone(), inject(html, input.inject)))
     };
     match &entry.origin {
@@ -489,7 +512,9 @@ fn render_entry(
             Ok(OutputFile::html(path, text))
         }
         Origin::Static(body) => Ok(OutputFile { path, body: body.clone() }),
-        Origin::Asset(i) => Ok(OutputFile { path, body: Body::Copy(input.assets[*i].file.clone()) }),
+        Origin::Asset(i) => {
+            Ok(OutputFile { path, body: Body::Copy(input.assets[*i].file.clone()) })
+        }
     }
 }
 
@@ -504,7 +529,12 @@ fn base_context(shared: &Shared, section: SectionId) -> Context {
 }
 
 /// The listing of `ids`, page `n`, with pagination links below `dir`.
-fn listing(input: &RenderInput<'_>, ids: &[PageId], dir: &str, n: usize) -> (Vec<EntryView>, Option<Pagination>) {
+fn listing(
+    input: &RenderInput<'_>,
+    ids: &[PageId],
+    dir: &str,
+    n: usize,
+) -> (Vec<EntryView>, Option<Pagination>) {
     let total = pages_of(ids.len());
     let start = (n - 1) * LISTING_PAGE_SIZE;
     let every = input.cfg.governance.review_every;
@@ -512,7 +542,15 @@ fn listing(input: &RenderInput<'_>, ids: &[PageId], dir: &str, n: usize) -> (Vec
         .iter()
         .skip(start)
         .take(LISTING_PAGE_SIZE)
-        .map(|&id| entry_view(input.site, id, input.cfg.base_url.url(&input.site.pages[id].path), every, input.today))
+        .map(|&id| {
+            entry_view(
+                input.site,
+                id,
+                input.cfg.base_url.url(&input.site.pages[id].path),
+                every,
+                input.today,
+            )
+        })
         .collect();
     let pagination = (total > 1).then(|| {
         let url = |k: usize| input.cfg.base_url.url(&listing_path(dir, k));
@@ -577,7 +615,8 @@ fn page_context(
         .take(BACKLINK_LIMIT)
         .map(|&b| {
             let p = &site.pages[b];
-            let section = (!p.is_index).then(|| site.pages[site.sections[p.section].page].title.clone());
+            let section =
+                (!p.is_index).then(|| site.pages[site.sections[p.section].page].title.clone());
             BacklinkView { title: p.title.clone(), url: base.url(&p.path), section }
         })
         .collect();
@@ -602,7 +641,8 @@ fn page_context(
             .flatten()
             .filter_map(|t| {
                 let slug = crate::content::slug::slugify(t);
-                (!slug.is_empty()).then(|| LinkView { title: t.clone(), url: base.url(&format!("tags/{slug}/")) })
+                (!slug.is_empty())
+                    .then(|| LinkView { title: t.clone(), url: base.url(&format!("tags/{slug}/")) })
             })
             .collect(),
         kind: page.meta.kind.clone(),
@@ -699,11 +739,16 @@ mod tests {
 
     #[test]
     fn fill_links_replaces_urls_and_texts_escaped() {
-        let links = vec![
-            Resolved { url: "/kb/a b/?x=1&y=2#z".into(), text: Some("Pick & Pack".into()), target: None },
-        ];
+        let links = vec![Resolved {
+            url: "/kb/a b/?x=1&y=2#z".into(),
+            text: Some("Pick & Pack".into()),
+            target: None,
+        }];
         let html = "<a href=\"\u{1A}0\u{1A}\">\u{1A}T0\u{1A}</a> tail";
-        assert_eq!(fill_links(html, &links), "<a href=\"/kb/a%20b/?x=1&amp;y=2#z\">Pick &amp; Pack</a> tail");
+        assert_eq!(
+            fill_links(html, &links),
+            "<a href=\"/kb/a%20b/?x=1&amp;y=2#z\">Pick &amp; Pack</a> tail"
+        );
         // A stray marker is left alone rather than panicking.
         assert_eq!(fill_links("a\u{1A}9\u{1A}b\u{1A}", &links), "ab\u{1A}");
     }
@@ -711,7 +756,10 @@ mod tests {
     #[test]
     fn mark_current_marks_only_the_exact_link() {
         let nav = "<a href=\"/a/\">A</a><a href=\"/a/b/\">B</a>";
-        assert_eq!(mark_current(nav, "/a/b/"), "<a href=\"/a/\">A</a><a href=\"/a/b/\" aria-current=\"page\">B</a>");
+        assert_eq!(
+            mark_current(nav, "/a/b/"),
+            "<a href=\"/a/\">A</a><a href=\"/a/b/\" aria-current=\"page\">B</a>"
+        );
         assert_eq!(mark_current(nav, "/zzz/"), nav);
     }
 

@@ -45,11 +45,8 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The default static files, by output path.
-pub const STATIC: &[(&str, &[u8])] = embed_bytes!(
-    "assets/opsbook.css",
-    "assets/opsbook.js",
-    "favicon.svg",
-);
+pub const STATIC: &[(&str, &[u8])] =
+    embed_bytes!("assets/opsbook.css", "assets/opsbook.js", "favicon.svg",);
 
 /// Where a template came from, for error messages.
 #[derive(Debug, Clone)]
@@ -169,7 +166,10 @@ fn walk(dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
             Ok(_) => {}
             Err(err) => {
                 let path = err.path().unwrap_or(dir).to_path_buf();
-                diags.push(Diagnostic::error(Some(Span::file(&path)), format!("cannot read: {err}")));
+                diags.push(Diagnostic::error(
+                    Some(Span::file(&path)),
+                    format!("cannot read: {err}"),
+                ));
             }
         }
     }
@@ -185,7 +185,8 @@ struct AssetHashes {
 
 impl AssetHashes {
     fn new(base: &str, statics: &BTreeMap<String, Body>) -> AssetHashes {
-        let files = statics.iter().map(|(k, v)| (k.clone(), (v.clone(), OnceLock::new()))).collect();
+        let files =
+            statics.iter().map(|(k, v)| (k.clone(), (v.clone(), OnceLock::new()))).collect();
         AssetHashes { base: base.to_string(), files: Arc::new(files) }
     }
 
@@ -206,5 +207,9 @@ impl AssetHashes {
 
 /// The static files as output files.
 pub fn static_files(theme: &Theme) -> Vec<OutputFile> {
-    theme.statics.iter().map(|(path, body)| OutputFile { path: path.clone(), body: body.clone() }).collect()
+    theme
+        .statics
+        .iter()
+        .map(|(path, body)| OutputFile { path: path.clone(), body: body.clone() })
+        .collect()
 }

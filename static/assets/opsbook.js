@@ -2,7 +2,7 @@
 // table-of-contents highlighting and copy buttons on code. Plain ES module, no dependencies;
 // every page works without it.
 
-const root = document.documentElement;
+const root = globalThis.document?.documentElement;
 const THEME_KEY = "opsbook-theme";
 
 /** The theme in effect: the stored choice, else the system's. */
@@ -72,12 +72,10 @@ function setupNavDrawer() {
 
 /** Whether a key press should focus the search box (not while typing elsewhere). */
 export function isSearchShortcut(event) {
-  const target = event.target;
-  const typing =
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+  const target = event.target ?? {};
+  const typing = target.isContentEditable === true || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
   if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) return true;
-  return event.key.toLowerCase() === "k" && (event.ctrlKey || event.metaKey);
+  return event.key.toLowerCase() === "k" && Boolean(event.ctrlKey || event.metaKey);
 }
 
 function setupSearchShortcut() {

@@ -1,0 +1,324 @@
+//! Real-browser tests in headless Chromium (Debian's `chromium` and `chromium-driver`),
+//! driven over WebDriver with fantoccini. They skip with a loud message when Chromium is
+//! absent and fail instead when `OPSBOOK_REQUIRE_BROWSER=1` (CI sets it).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")])
+    {
+        for name in names {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// Chromium and its driver, or `None` (after a loud message) when they are not installed.
+pub fn browser_programs() -> Option<(PathBuf, PathBuf)> {
+    let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"]);
+    let driver = find_program(&["chromedriver"]);
+    match (chromium, driver) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ => {
+            let required = std::env::var("OPSBOOK_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+            assert!(!required, "OPSBOOK_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
+            eprintln!(
+                "\n*** SKIPPING BROWSER TEST: chromium and chromedriver are not installed ***\n\
+                 *** install the Debian packages `chromium` and `chromium-driver` to run it ***\n"
+            );
+            None
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A tiny static file server for a built site, on a free loopback port; stops when dropped.
+pub struct StaticServer {
+    pub base: String,
+    stop: Arc<AtomicBool>,
+    port: u16,
+}
+
+impl StaticServer {
+    pub fn start(dir: &Path) -> StaticServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    let dir = dir.clone();
+                    std::thread::spawn(move || serve_one(stream, &dir));
+                }
+            }
+        });
+        StaticServer { base: format!("http://127.0.0.1:{port}"), stop, port }
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+fn serve_one(mut stream: TcpStream, dir: &Path) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    let path = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let mut rel = path.trim_start_matches('/').to_string();
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    let file = dir.join(&rel);
+    let (status, body, file) = match std::fs::read(&file) {
+        Ok(body) if !rel.contains("..") => ("200 OK", body, file),
+        _ => (
+            "404 Not Found",
+            std::fs::read(dir.join("404.html")).unwrap_or_default(),
+            dir.join("404.html"),
+        ),
+    };
+    let kind = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js" | "mjs") => "text/javascript",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+/// chromedriver's `POST /session/{id}/se/log`: the browser console since the last call.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+/// A headless Chromium session; the driver process is killed when dropped.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn start(chromium: &Path, driver: &Path, width: u32, height: u32) -> Browser {
+        let port = free_port();
+        let driver = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:loggingPrefs": { "browser": "ALL" },
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            },
+        });
+        let caps: serde_json::Map<String, Value> = caps.as_object().unwrap().clone();
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(err) if Instant::now() > deadline => {
+                    panic!("cannot start a browser session: {err}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Browser { client, driver, _profile: profile }
+    }
+
+    /// Console messages at level SEVERE since the last call.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let logs = self.client.issue_cmd(BrowserLog).await.expect("the browser log is readable");
+        logs.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.expect("the script runs")
+    }
+
+    /// Waits until `script` returns true, for at most ten seconds.
+    pub async fn wait_for(&self, script: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if self.eval(script).await == Value::Bool(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for: {script}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+#[test]
+fn the_sample_site_loads_without_console_errors_and_the_dark_toggle_persists() {
+    let Some((chromium, driver)) = browser_programs() else { return };
+    let site = TestSite::sample();
+    site.run(&["build"]).ok();
+    let server = StaticServer::start(&site.path("public"));
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        for path in ["/", "/fulfillment/pick-pack-ship/", "/inventory/", "/tags/", "/no-such-page/"]
+        {
+            browser.client.goto(&format!("{}{path}", server.base)).await.unwrap();
+            browser.wait_for("return document.readyState === 'complete'").await;
+            let errors = browser.console_errors().await;
+            let expected_404 = path == "/no-such-page/";
+            let errors: Vec<_> =
+                errors.into_iter().filter(|e| !(expected_404 && e.contains("404"))).collect();
+            assert!(errors.is_empty(), "console errors on {path}: {errors:?}");
+        }
+
+        browser.client.goto(&format!("{}/fulfillment/pick-pack-ship/", server.base)).await.unwrap();
+        let h1 = browser.client.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
+        assert_eq!(h1, "Pick, Pack & Ship");
+        assert!(browser.client.find(Locator::Css(".process-card")).await.is_ok());
+
+        let background = "return getComputedStyle(document.body).backgroundColor";
+        let light = browser.eval(background).await;
+        assert_eq!(light, json!("rgb(255, 255, 255)"), "headless Chromium starts in light mode");
+        let toggle = browser.client.find(Locator::Css(".theme-toggle")).await.unwrap();
+        assert_eq!(toggle.attr("aria-pressed").await.unwrap().as_deref(), Some("false"));
+        toggle.click().await.unwrap();
+        browser.wait_for("return document.documentElement.dataset.theme === 'dark'").await;
+        let dark = browser.eval(background).await;
+        assert_ne!(dark, light, "the page turned dark");
+        assert_eq!(toggle.attr("aria-pressed").await.unwrap().as_deref(), Some("true"));
+
+        // The choice persists across pages and reloads.
+        browser.client.goto(&format!("{}/returns/", server.base)).await.unwrap();
+        assert_eq!(
+            browser.eval("return document.documentElement.dataset.theme").await,
+            json!("dark")
+        );
+        assert_eq!(browser.eval(background).await, dark);
+        browser.client.find(Locator::Css(".theme-toggle")).await.unwrap().click().await.unwrap();
+        browser.wait_for("return document.documentElement.dataset.theme === 'light'").await;
+        browser.client.refresh().await.unwrap();
+        assert_eq!(
+            browser.eval("return localStorage.getItem('opsbook-theme')").await,
+            json!("light")
+        );
+        assert_eq!(browser.eval(background).await, light);
+        assert!(browser.console_errors().await.is_empty());
+        browser.close().await;
+    });
+}
+
+#[test]
+fn on_a_phone_the_navigation_is_a_drawer_and_slash_focuses_search() {
+    let Some((chromium, driver)) = browser_programs() else { return };
+    let site = TestSite::sample();
+    site.run(&["build"]).ok();
+    let server = StaticServer::start(&site.path("public"));
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 390, 844).await;
+        browser.client.goto(&format!("{}/returns/refund-rules/", server.base)).await.unwrap();
+        let nav_visible = "return getComputedStyle(document.getElementById('opsbook-nav')).visibility === 'visible'";
+        assert_eq!(browser.eval(nav_visible).await, json!(false), "the drawer starts closed");
+        let overflow = "return document.documentElement.scrollWidth <= window.innerWidth";
+        assert_eq!(browser.eval(overflow).await, json!(true), "no horizontal scrolling at 390 px");
+        browser.client.find(Locator::Css(".nav-toggle")).await.unwrap().click().await.unwrap();
+        browser.wait_for(nav_visible).await;
+        browser.client.find(Locator::Css("body")).await.unwrap().send_keys("\u{E00C}").await.unwrap();
+        browser.wait_for("return !document.body.classList.contains('nav-open')").await;
+
+        browser.client.find(Locator::Css("body")).await.unwrap().send_keys("/").await.unwrap();
+        browser.wait_for("return document.activeElement.id === 'opsbook-search'").await;
+        assert!(browser.console_errors().await.is_empty());
+        browser.close().await;
+    });
+}

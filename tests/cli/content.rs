@@ -1,0 +1,109 @@
+//! The content model as a reader sees it: ordering, cascades, both front-matter formats,
+//! process metadata, review state, tags and the theme's landmarks.
+
+use crate::support::*;
+
+fn built() -> TestSite {
+    let site = TestSite::fixture("basic");
+    site.run(&["build"]).ok();
+    site
+}
+
+#[test]
+fn navigation_orders_by_weight_then_title_and_marks_the_current_page() {
+    let site = built();
+    let html = site.read("public/ops/count/index.html");
+    let nav = &html[html.find("id=\"opsbook-nav\"").unwrap()..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    let order: Vec<_> = ["/guide/", "/ops/", "/ops/pick/", "/ops/count/"]
+        .iter()
+        .map(|url| {
+            nav.find(&format!("href=\"{url}\"")).unwrap_or_else(|| panic!("{url} not in nav"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "nav order {order:?}\n{nav}");
+    assert!(nav.contains("<a href=\"/ops/count/\" aria-current=\"page\">Cycle count</a>"), "{nav}");
+    assert_eq!(nav.matches("aria-current").count(), 1);
+}
+
+#[test]
+fn process_pages_show_owner_backups_review_and_systems_from_both_formats() {
+    let site = built();
+    let pick = site.read("public/ops/pick/index.html");
+    for expected in [
+        "<dt>Owner</dt><dd>Dana</dd>",
+        "<dt>Backups</dt><dd>Sam</dd>",
+        "datetime=\"2026-10-01\">1 Oct 2026</time>",
+        "datetime=\"2026-12-30\">30 Dec 2026</time>",
+        "<li>Shopify</li><li>WMS</li>",
+        "<span class=\"badge status-active\">Active</span>",
+        "<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>",
+    ] {
+        assert!(pick.contains(expected), "pick lacks {expected}");
+    }
+    assert!(!pick.contains("banner-overdue"));
+    // YAML front matter; reviewed 2026-01-05 every 90 days: due 2026-04-05, 235 days overdue.
+    let count = site.read("public/ops/count/index.html");
+    for expected in [
+        "<dt>Owner</dt><dd>Sam</dd>",
+        "Review overdue by 235 days.",
+        "None: held by one person",
+        "datetime=\"2026-04-05\">5 Apr 2026</time>",
+    ] {
+        assert!(count.contains(expected), "count lacks {expected}");
+    }
+    // The guide is not a process: no panel.
+    assert!(!site.read("public/guide/index.html").contains("process-card"));
+}
+
+#[test]
+fn a_leading_heading_is_kept_when_the_title_is_set() {
+    let guide = built().read("public/guide/index.html");
+    assert!(guide.contains("<h1>Guide</h1>"));
+    assert!(guide.contains("<h1 id=\"this-heading-is-kept-because-the-title-is-set\">"));
+}
+
+#[test]
+fn tags_get_an_index_and_a_page_each() {
+    let site = built();
+    let index = site.read("public/tags/index.html");
+    assert!(
+        index.contains("href=\"/tags/warehouse/\">#Warehouse <span class=\"count\">2</span>"),
+        "{index}"
+    );
+    let warehouse = site.read("public/tags/warehouse/index.html");
+    assert!(warehouse.contains("href=\"/ops/pick/\">Pick &amp; Pack</a>"));
+    assert!(warehouse.contains("href=\"/ops/count/\">Cycle count</a>"));
+    let pick = site.read("public/ops/pick/index.html");
+    assert!(pick.contains("<a class=\"tag\" href=\"/tags/warehouse/\">#Warehouse</a>"));
+}
+
+#[test]
+fn pages_have_landmarks_a_skip_link_and_canonical_urls() {
+    let page = built().read("public/ops/pick/index.html");
+    for expected in [
+        "<html lang=\"en\">",
+        "<a class=\"skip-link\" href=\"#opsbook-main\">Skip to content</a>",
+        "<header class=\"site-header\">",
+        "<nav id=\"opsbook-nav\" class=\"sidebar\" aria-label=\"Handbook\">",
+        "<main id=\"opsbook-main\" tabindex=\"-1\">",
+        "<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\">",
+        "<aside class=\"toc\"",
+        "<footer class=\"site-footer\">",
+        "<link rel=\"canonical\" href=\"https://docs.example.com/ops/pick/\">",
+        "<title>Pick &amp; Pack · Basic Handbook</title>",
+        "<meta name=\"description\" content=\"Picking and packing orders.\">",
+    ] {
+        assert!(page.contains(expected), "page lacks {expected}");
+    }
+    assert!(!page.contains("cdn") && !page.contains("fonts.googleapis"), "no external resources");
+}
+
+#[test]
+fn the_404_page_works_at_any_depth() {
+    let site = TestSite::fixture("subpath");
+    site.run(&["build"]).ok();
+    let page = site.read("public/404.html");
+    assert!(page.contains("href=\"/kb/assets/opsbook.css?v="), "absolute asset URLs");
+    assert!(page.contains("action=\"/kb/search/\""));
+}

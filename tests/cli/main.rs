@@ -1,0 +1,11 @@
+//! Integration tests: the real binary on fixture sites (tests/fixtures/), one module per
+//! feature, plus the browser and JavaScript suites.
+
+mod browser;
+mod build;
+mod check;
+mod content;
+mod js;
+mod robustness;
+mod scaffold;
+mod support;
