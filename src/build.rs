@@ -1,9 +1,9 @@
 //! The pipeline (`prepare`: config -> load -> parse -> assemble -> theme -> plan -> link) and
 //! the atomic commit, the only code that writes a build's output.
 //!
-//! `commit` renders into a sibling temporary folder and swaps it in with one rename
-//! (`renameat2(RENAME_EXCHANGE)` on Linux), so a failed or killed build leaves the previous
-//! output untouched. It refuses to replace a folder it did not create (it leaves a marker
+//! `commit` renders into a standby folder beside the output (the previous generation,
+//! updated in place) and swaps it in with one rename (`renameat2(RENAME_EXCHANGE)` on
+//! Linux), so a failed or killed build leaves the live output untouched. It refuses to replace a folder it did not create (it leaves a marker
 //! file in its output) unless that folder is empty or `--force` is given, and it refuses an
 //! output folder that is the site root, holds the site, or sits inside its inputs.
 
@@ -13,13 +13,14 @@ use std::time::Instant;
 
 use jiff::civil::Date;
 use thiserror::Error;
+use walkdir::WalkDir;
 
 use crate::config::{Config, Overrides};
 use crate::content::site::AssembleOptions;
 use crate::content::{self, Asset, Site};
 use crate::diagnostics::Diagnostics;
 use crate::links::{self, LinkGraph};
-use crate::output::{Body, OutputFile};
+use crate::output::OutputFile;
 use crate::render::{self, Plan, RenderInput, Theme};
 
 /// The file that marks a folder as opsbook's output.
@@ -61,14 +62,20 @@ pub struct PrepareOptions {
 /// all; otherwise problems are in `diags` and the caller decides (build stops on errors,
 /// check reports them).
 pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> Option<Prepared> {
+    let mut timer = StageTimer::new();
     let cfg = Config::load(root, &opts.overrides, diags)?;
     let loaded = content::load(&cfg.content_dir(), diags);
+    timer.lap("load");
     let parsed = content::parse(loaded.docs, &cfg.markdown);
+    timer.lap("parse");
     let site = content::site::assemble(parsed, AssembleOptions { drafts: opts.drafts }, diags);
+    timer.lap("assemble");
     let theme = Theme::load(&cfg, diags)?;
     let plan = Plan::new(&cfg, &site, &theme, &loaded.assets, diags);
     let files: HashSet<String> = plan.paths();
+    timer.lap("theme+plan");
     let graph = links::link(&site, &cfg.base_url, &files, diags);
+    timer.lap("link");
     Some(Prepared {
         cfg,
         site,
@@ -78,6 +85,31 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
         graph,
         today: crate::dates::today(),
     })
+}
+
+/// Prints how long each stage took when `OPSBOOK_TIMINGS` is set (for benchmarking).
+pub struct StageTimer {
+    enabled: bool,
+    last: Instant,
+}
+
+impl StageTimer {
+    pub fn new() -> StageTimer {
+        StageTimer { enabled: std::env::var_os("OPSBOOK_TIMINGS").is_some(), last: Instant::now() }
+    }
+
+    pub fn lap(&mut self, stage: &str) {
+        if self.enabled {
+            eprintln!("  {stage:<12} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1000.0);
+        }
+        self.last = Instant::now();
+    }
+}
+
+impl Default for StageTimer {
+    fn default() -> Self {
+        StageTimer::new()
+    }
 }
 
 /// Fatal problems of a build (as opposed to problems in the input files).
@@ -149,21 +181,73 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
-/// Writes one output file below `dir`.
-pub fn write_file(dir: &Path, file: &OutputFile) -> std::io::Result<()> {
+/// Makes `dir/file.path` hold `file`'s bytes, writing only when they differ, so that a
+/// rebuild of an unchanged site reuses every inode (creating and deleting tens of thousands
+/// of page folders is what makes naive rebuilds slow on ext4).
+pub fn sync_file(dir: &Path, file: &OutputFile) -> std::io::Result<()> {
     let path = dir.join(&file.path);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
+    let bytes = file.body.read()?;
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            if std::fs::read(&path)? == *bytes {
+                return Ok(());
+            }
+        }
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path)?,
+        Ok(_) | Err(_) => {}
     }
-    match &file.body {
-        Body::Bytes(bytes) => std::fs::write(&path, bytes),
-        Body::Static(bytes) => std::fs::write(&path, bytes),
-        Body::Copy(source) => std::fs::copy(source, &path).map(|_| ()),
+    if let Some(parent) = path.parent() {
+        ensure_dir(dir, parent)?;
+    }
+    std::fs::write(&path, &bytes)
+}
+
+/// Creates `target` (below `root`), removing files that stand where a folder must go.
+fn ensure_dir(root: &Path, target: &Path) -> std::io::Result<()> {
+    match std::fs::create_dir_all(target) {
+        Ok(()) => Ok(()),
+        Err(err) => {
+            let mut blocked = false;
+            for ancestor in target.ancestors().take_while(|a| a.starts_with(root) && *a != root) {
+                if std::fs::symlink_metadata(ancestor).is_ok_and(|m| !m.is_dir()) {
+                    std::fs::remove_file(ancestor)?;
+                    blocked = true;
+                }
+            }
+            if blocked { std::fs::create_dir_all(target) } else { Err(err) }
+        }
     }
 }
 
+/// Relative paths of the files below `dir` (none when it does not exist).
+fn list_files(dir: &Path) -> HashSet<String> {
+    WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect()
+}
+
+/// Where the previous generation of `out` is kept: `.public.opsbook-prev` beside it.
+pub fn standby_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.opsbook-prev"))
+}
+
 /// Renders `prepared` into `out` atomically. Returns `Ok(None)` when rendering reported
-/// errors into `diags` (the previous output is untouched).
+/// errors into `diags`; the live output is untouched either way.
+///
+/// The previous generation is kept beside the output (`.public.opsbook-prev`). A build
+/// brings that standby copy up to date in place, writing only the files whose bytes
+/// changed and deleting the ones no longer produced, then exchanges it with the live
+/// folder in one `renameat2(RENAME_EXCHANGE)`. The live folder is never written to.
 pub fn commit(
     prepared: &Prepared,
     input: &RenderInput<'_>,
@@ -174,67 +258,93 @@ pub fn commit(
     check_output(&prepared.cfg.root, out, force)?;
     let out = absolute(out);
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
     std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    remove_stale_temps(&parent, &name);
-    let tmp = parent.join(format!(".{name}.opsbook-tmp-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+    let standby = standby_path(&out);
+    match std::fs::symlink_metadata(&standby) {
+        Ok(meta) if meta.is_dir() && standby.join(MARKER_FILE).is_file() => {}
+        Ok(_) => {
+            return Err(BuildError::Refused {
+                path: standby,
+                reason: "opsbook keeps its previous build there, but this one has no .opsbook marker; move it away".into(),
+            });
+        }
+        Err(_) => std::fs::create_dir(&standby).map_err(io_err(&standby))?,
     }
-    std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
-    // Mark the temp folder first so a killed build's leftovers are recognisably ours.
-    std::fs::write(tmp.join(MARKER_FILE), MARKER_TEXT).map_err(io_err(&tmp))?;
+    let marker = standby.join(MARKER_FILE);
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(MARKER_TEXT) {
+        std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+    }
+    let lock = std::fs::File::open(&marker).map_err(io_err(&marker))?;
+    if lock.try_lock().is_err() {
+        return Err(BuildError::Refused {
+            path: out,
+            reason: "another opsbook build is writing it right now".into(),
+        });
+    }
 
     let before = diags.error_count();
-    let rendered = render::render(input, &prepared.plan, &|file| write_file(&tmp, &file), diags);
+    let mut timer = StageTimer::new();
+    let stale = list_files(&standby);
+    timer.lap("list");
+    let rendered = render::render(input, &prepared.plan, &|file| sync_file(&standby, &file), diags);
+    timer.lap("render+write");
     if let Err(err) = rendered {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(BuildError::Io { path: tmp, source: err });
+        return Err(BuildError::Io { path: standby, source: err });
     }
     if diags.error_count() > before {
-        let _ = std::fs::remove_dir_all(&tmp);
         return Ok(None);
     }
-    swap_in(&tmp, &out)?;
+    let produced: HashSet<&str> = prepared.plan.entries.iter().map(|e| e.path.as_str()).collect();
+    let mut emptied = Vec::new();
+    for rel in
+        stale.iter().filter(|rel| !produced.contains(rel.as_str()) && rel.as_str() != MARKER_FILE)
+    {
+        let path = standby.join(rel);
+        std::fs::remove_file(&path).map_err(io_err(&path))?;
+        emptied.extend(path.parent().map(Path::to_path_buf));
+    }
+    remove_empty_dirs(&standby, emptied);
+    swap_in(&standby, &out)?;
+    timer.lap("swap");
+    drop(lock);
     Ok(Some(prepared.plan.entries.len()))
 }
 
-/// Puts `tmp` in place of `out` with one atomic step where the OS allows it.
-fn swap_in(tmp: &Path, out: &Path) -> Result<(), BuildError> {
-    if !out.exists() {
-        return std::fs::rename(tmp, out).map_err(io_err(out));
+/// Removes the folders (and their parents) left empty by deleted files.
+fn remove_empty_dirs(root: &Path, mut dirs: Vec<PathBuf>) {
+    // Deepest first, so a parent is tried after its children.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    dirs.dedup();
+    for dir in dirs {
+        for ancestor in dir.ancestors().take_while(|a| a.starts_with(root) && *a != root) {
+            // Fails (and is meant to) when the folder is not empty.
+            if std::fs::remove_dir(ancestor).is_err() {
+                break;
+            }
+        }
+    }
+}
+
+/// Exchanges `standby` and `out` in one atomic step where the OS allows it.
+fn swap_in(standby: &Path, out: &Path) -> Result<(), BuildError> {
+    if std::fs::symlink_metadata(out).is_err() {
+        return std::fs::rename(standby, out).map_err(io_err(out));
     }
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
-        if renameat_with(CWD, tmp, CWD, out, RenameFlags::EXCHANGE).is_ok() {
-            // `tmp` now holds the previous output.
-            return std::fs::remove_dir_all(tmp).map_err(io_err(tmp));
+        if renameat_with(CWD, standby, CWD, out, RenameFlags::EXCHANGE).is_ok() {
+            return Ok(());
         }
     }
-    let old = tmp.with_extension("old");
-    std::fs::rename(out, &old).map_err(io_err(out))?;
-    if let Err(err) = std::fs::rename(tmp, out) {
-        let _ = std::fs::rename(&old, out);
+    // No atomic exchange here (another OS or file system): three renames.
+    let aside = standby.with_extension("swap");
+    std::fs::rename(out, &aside).map_err(io_err(out))?;
+    if let Err(err) = std::fs::rename(standby, out) {
+        let _ = std::fs::rename(&aside, out);
         return Err(BuildError::Io { path: out.to_path_buf(), source: err });
     }
-    std::fs::remove_dir_all(&old).map_err(io_err(&old))
-}
-
-/// Removes temp folders of earlier builds that were killed; only ones carrying our marker.
-fn remove_stale_temps(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.opsbook-tmp-");
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        if file_name.starts_with(&prefix) && entry.path().join(MARKER_FILE).is_file() {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
+    std::fs::rename(&aside, standby).map_err(io_err(standby))
 }
 
 #[derive(Debug, Clone)]
@@ -256,6 +366,11 @@ pub fn build(
         return Ok(None);
     }
     let out = opts.output.clone().unwrap_or_else(|| prepared.cfg.root.join("public"));
+    let mut prepared = prepared;
+    // Sources were only kept for diagnostics; rendering does not need them.
+    for page in &mut prepared.site.pages {
+        page.text = String::new();
+    }
     let input = prepared.input();
     let Some(files) = commit(&prepared, &input, &out, opts.force, diags)? else { return Ok(None) };
     Ok(Some(BuildStats { pages: prepared.site.pages.len(), files, elapsed: start.elapsed() }))

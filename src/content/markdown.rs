@@ -194,10 +194,10 @@ impl<'a> State<'a> {
     /// Closes the text block under the current heading.
     fn flush_block(&mut self) {
         let heading = self.parsed.headings.len().checked_sub(1);
-        let text = std::mem::take(&mut self.block);
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (text, words) = collapse_whitespace(&self.block);
+        self.block.clear();
         if !text.is_empty() || heading.is_some() {
-            self.parsed.word_count += text.split(' ').filter(|w| !w.is_empty()).count();
+            self.parsed.word_count += words;
             self.parsed.blocks.push(TextBlock { heading, text });
         }
     }
@@ -346,7 +346,7 @@ impl<'a> State<'a> {
         let inner = std::mem::replace(&mut self.out, outer);
         let text = std::mem::replace(&mut self.block, saved_block);
         self.in_paragraph = saved_paragraph;
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (text, _) = collapse_whitespace(&text);
         // Markers stand for link text that is not known yet; search sees the raw target.
         let id = match id {
             Some(id) => id.to_string(),
@@ -541,9 +541,24 @@ fn collect_html_ids(html: &str, out: &mut Vec<String>) {
     }
 }
 
+/// `text` with every run of whitespace made one space and the ends trimmed, and its number
+/// of words, in one pass.
+pub fn collapse_whitespace(text: &str) -> (String, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut words = 0;
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        words += 1;
+    }
+    (out, words)
+}
+
 /// Shortens to at most `max` characters at a word boundary, with an ellipsis.
 pub fn shorten(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (text, _) = collapse_whitespace(text);
     if text.chars().count() <= max {
         return text;
     }

@@ -86,6 +86,21 @@ impl Plan {
         let mut push = |path: String, origin: Origin| entries.push(PlanEntry { path, origin });
         for (id, page) in site.pages.iter().enumerate() {
             push(index_path(&page.path), Origin::Page(id));
+            if let Some(t) = &page.meta.template {
+                if !theme.has_template(t) {
+                    diags.push(
+                        Diagnostic::error(
+                            page.key_span("template"),
+                            format!(
+                                "there is no template `{t}` in templates/ or the built-in theme"
+                            ),
+                        )
+                        .with_help(
+                            "add the file to templates/, or remove `template` to use the default",
+                        ),
+                    );
+                }
+            }
         }
         for (id, section) in site.sections.iter().enumerate() {
             let path = &site.pages[section.page].path;
@@ -593,13 +608,7 @@ fn page_context(
     let every = cfg.governance.review_every;
 
     let template = match &page.meta.template {
-        Some(t) if input.theme.has_template(t) => t.clone(),
-        Some(t) => {
-            return Err(Diagnostic::error(
-                page.key_span("template"),
-                format!("there is no template `{t}` in templates/ or the built-in theme"),
-            ));
-        }
+        Some(t) => t.clone(),
         None if page.is_home() => "index.html".into(),
         None if page.is_index => "section.html".into(),
         None => "page.html".into(),

@@ -160,12 +160,10 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let run = site.run(&["build"]).fails(1);
     run.stderr_has(&["no page matches the wikilink [[no-such-page]]", "nothing was written"]);
     assert_eq!(site.tree("public"), before);
-    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("opsbook-tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "temp folders left behind: {leftovers:?}");
+    // Fixing the page makes the next build succeed from whatever state the standby is in.
+    site.write("content/guide.md", "## Linking\n\nFixed: [[pick]]\n");
+    site.run(&["build"]).ok();
+    assert!(site.read("public/guide/index.html").contains("Fixed:"));
 }
 
 #[test]
@@ -179,6 +177,47 @@ fn a_rebuild_replaces_stale_files() {
     site.run(&["build"]).ok();
     assert!(!site.exists("public/ops/extra/index.html"), "the deleted page's output is gone");
     assert!(site.exists("public/ops/newer/index.html"));
+}
+
+#[test]
+fn rebuilds_swap_generations_and_keep_the_previous_one_beside() {
+    let site = TestSite::fixture("basic");
+    site.run(&["build"]).ok();
+    site.write("content/ops/pick.md", "+++\ntitle = \"Pick & Pack\"\naliases = [\"Picking\"]\n+++\n\n## Steps\n\nSecond generation.\n");
+    site.run(&["build"]).ok();
+    assert!(site.read("public/ops/pick/index.html").contains("Second generation."));
+    assert!(
+        !site.exists("public/old/pick/index.html"),
+        "the removed alias is gone from the live output"
+    );
+    let previous = site.read(".public.opsbook-prev/ops/pick/index.html");
+    assert!(
+        previous.contains("Pick and pack every released order."),
+        "the previous generation is kept"
+    );
+    site.write(
+        "content/ops/pick.md",
+        "+++\ntitle = \"Pick & Pack\"\naliases = [\"Picking\"]\n+++\n\n## Steps\n\nThird.\n",
+    );
+    site.run(&["build"]).ok();
+    assert!(site.read("public/ops/pick/index.html").contains("Third."));
+    assert!(site.read(".public.opsbook-prev/ops/pick/index.html").contains("Second generation."));
+    let fresh = TestSite::fixture("basic");
+    fresh.write("content/ops/pick.md", &site.read("content/ops/pick.md"));
+    fresh.run(&["build"]).ok();
+    assert_eq!(
+        site.tree("public"),
+        fresh.tree("public"),
+        "an updated standby equals a fresh build"
+    );
+}
+
+#[test]
+fn a_foreign_folder_where_the_previous_build_lives_is_refused() {
+    let site = TestSite::fixture("basic");
+    site.write(".public.opsbook-prev/notes.txt", "mine");
+    site.run(&["build"]).fails(1).stderr_has(&["has no .opsbook marker"]);
+    assert_eq!(site.read(".public.opsbook-prev/notes.txt"), "mine");
 }
 
 #[test]
