@@ -225,10 +225,10 @@ impl Diagnostics {
     /// Makes span paths relative to `base` (for reports read outside this machine).
     pub fn relativize(&mut self, base: &Path) {
         for d in &mut self.items {
-            if let Some(span) = &mut d.span {
-                if let Ok(rel) = span.path.strip_prefix(base) {
-                    span.path = rel.to_path_buf();
-                }
+            if let Some(span) = &mut d.span
+                && let Ok(rel) = span.path.strip_prefix(base)
+            {
+                span.path = rel.to_path_buf();
             }
         }
     }

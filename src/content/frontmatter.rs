@@ -245,13 +245,13 @@ fn yaml_key_ranges(yaml: &str, key: &str) -> Option<(Range<usize>, Range<usize>)
             .strip_prefix('"')
             .and_then(|t| t.strip_prefix(key))
             .and_then(|t| t.strip_prefix('"'));
-        if let Some(after) = bare.or(quoted) {
-            if let Some(value) = after.trim_start().strip_prefix(':') {
-                let key_range = pos..pos + trimmed.len() - after.len();
-                let value_start = pos + trimmed.len() - value.trim_start().len();
-                let value_end = (pos + trimmed.len()).max(value_start);
-                return Some((key_range, value_start..value_end));
-            }
+        if let Some(after) = bare.or(quoted)
+            && let Some(value) = after.trim_start().strip_prefix(':')
+        {
+            let key_range = pos..pos + trimmed.len() - after.len();
+            let value_start = pos + trimmed.len() - value.trim_start().len();
+            let value_end = (pos + trimmed.len()).max(value_start);
+            return Some((key_range, value_start..value_end));
         }
         pos += line.len();
     }

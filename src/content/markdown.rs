@@ -532,11 +532,11 @@ fn collect_html_ids(html: &str, out: &mut Vec<String>) {
             continue;
         }
         let quote = rest.chars().next();
-        if let Some(q @ ('"' | '\'')) = quote {
-            if let Some(end) = rest[1..].find(q) {
-                out.push(rest[1..1 + end].to_string());
-                rest = &rest[1 + end..];
-            }
+        if let Some(q @ ('"' | '\'')) = quote
+            && let Some(end) = rest[1..].find(q)
+        {
+            out.push(rest[1..1 + end].to_string());
+            rest = &rest[1 + end..];
         }
     }
 }

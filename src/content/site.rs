@@ -210,10 +210,10 @@ pub fn assemble(
     for (dir, index) in &dirs {
         let published = !hidden_dirs.contains(dir);
         if !published {
-            if let Some(i) = index {
-                if let Some((doc, _)) = &docs[*i] {
-                    site.unpublished.insert(doc.rel.clone());
-                }
+            if let Some(i) = index
+                && let Some((doc, _)) = &docs[*i]
+            {
+                site.unpublished.insert(doc.rel.clone());
             }
             continue;
         }
@@ -301,16 +301,17 @@ pub fn assemble(
     collect_tags(&mut site);
     collect_aliases(&mut site, diags);
     for page in &site.pages {
-        if page.meta.cascade.is_some() && !page.is_index {
-            if let (Some(file), Some(r)) = (&page.file, page.meta.spans.get("cascade")) {
-                diags.push(
-                    Diagnostic::warning(
-                        Some(Span::from_range(file, &page.text, r.start, r.end)),
-                        "`cascade` only has an effect in a section page (_index.md)",
-                    )
-                    .with_help("move it to the _index.md of the folder"),
-                );
-            }
+        if page.meta.cascade.is_some()
+            && !page.is_index
+            && let (Some(file), Some(r)) = (&page.file, page.meta.spans.get("cascade"))
+        {
+            diags.push(
+                Diagnostic::warning(
+                    Some(Span::from_range(file, &page.text, r.start, r.end)),
+                    "`cascade` only has an effect in a section page (_index.md)",
+                )
+                .with_help("move it to the _index.md of the folder"),
+            );
         }
     }
     site

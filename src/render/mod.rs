@@ -86,20 +86,18 @@ impl Plan {
         let mut push = |path: String, origin: Origin| entries.push(PlanEntry { path, origin });
         for (id, page) in site.pages.iter().enumerate() {
             push(index_path(&page.path), Origin::Page(id));
-            if let Some(t) = &page.meta.template {
-                if !theme.has_template(t) {
-                    diags.push(
-                        Diagnostic::error(
-                            page.key_span("template"),
-                            format!(
-                                "there is no template `{t}` in templates/ or the built-in theme"
-                            ),
-                        )
-                        .with_help(
-                            "add the file to templates/, or remove `template` to use the default",
-                        ),
-                    );
-                }
+            if let Some(t) = &page.meta.template
+                && !theme.has_template(t)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        page.key_span("template"),
+                        format!("there is no template `{t}` in templates/ or the built-in theme"),
+                    )
+                    .with_help(
+                        "add the file to templates/, or remove `template` to use the default",
+                    ),
+                );
             }
         }
         for (id, section) in site.sections.iter().enumerate() {
@@ -257,10 +255,10 @@ pub fn render(
         }
         match render_entry(input, &tera, &shared, entry) {
             Ok(file) => {
-                if let Err(err) = sink(file) {
-                    if let Ok(mut f) = failures.lock() {
-                        f.1.get_or_insert(err);
-                    }
+                if let Err(err) = sink(file)
+                    && let Ok(mut f) = failures.lock()
+                {
+                    f.1.get_or_insert(err);
                 }
             }
             Err(diag) => {
