@@ -7,8 +7,9 @@
 //! file in its output) unless that folder is empty or `--force` is given, and it refuses an
 //! output folder that is the site root, holds the site, or sits inside its inputs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use jiff::civil::Date;
@@ -56,6 +57,9 @@ impl Prepared {
 pub struct PrepareOptions {
     pub overrides: Overrides,
     pub drafts: bool,
+    /// Keep every source text in memory (the dev server re-parses from them); builds drop
+    /// them after parsing and re-read a file only to show a line in a diagnostic.
+    pub keep_sources: bool,
 }
 
 /// Runs every stage up to rendering. `None` when the config or theme cannot be used at
@@ -66,7 +70,7 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
     let cfg = Config::load(root, &opts.overrides, diags)?;
     let loaded = content::load(&cfg.content_dir(), diags);
     timer.lap("load");
-    let parsed = content::parse(loaded.docs, &cfg.markdown);
+    let parsed = content::parse(loaded.docs, &cfg.markdown, opts.keep_sources);
     timer.lap("parse");
     let site = content::site::assemble(parsed, AssembleOptions { drafts: opts.drafts }, diags);
     timer.lap("assemble");
@@ -76,6 +80,13 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
     timer.lap("theme+plan");
     let graph = links::link(&site, &cfg.base_url, &files, diags);
     timer.lap("link");
+    if timer.enabled {
+        let mb = |n: usize| n as f64 / 1e6;
+        let html: usize = site.pages.iter().map(|p| p.doc.html.len()).sum();
+        let blocks: usize =
+            site.pages.iter().flat_map(|p| &p.doc.blocks).map(|b| b.text.len()).sum();
+        eprintln!("  held: html {:.1} MB, plain text {:.1} MB", mb(html), mb(blocks));
+    }
     Some(Prepared {
         cfg,
         site,
@@ -89,7 +100,7 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
 
 /// Prints how long each stage took when `OPSBOOK_TIMINGS` is set (for benchmarking).
 pub struct StageTimer {
-    enabled: bool,
+    pub enabled: bool,
     last: Instant,
 }
 
@@ -181,25 +192,77 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
+/// What a generation of the output holds, recorded in its marker file so that the next
+/// build can tell which files changed without reading them.
+#[derive(Debug, Default)]
+struct Manifest {
+    files: HashMap<String, (u64, u64)>,
+}
+
+impl Manifest {
+    fn read(marker: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(marker).ok()?;
+        let mut lines = text.lines();
+        if lines.next()? != MARKER_TEXT.trim_end() {
+            return None;
+        }
+        let mut files = HashMap::new();
+        for line in lines {
+            let mut parts = line.splitn(3, ' ');
+            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+            let size = parts.next()?.parse().ok()?;
+            files.insert(parts.next()?.to_string(), (hash, size));
+        }
+        Some(Manifest { files })
+    }
+
+    fn render(entries: &mut [(String, u64, u64)]) -> String {
+        entries.sort();
+        let mut out = String::from(MARKER_TEXT);
+        for (path, hash, size) in entries.iter() {
+            out.push_str(&format!("{hash:016x} {size} {path}\n"));
+        }
+        out
+    }
+}
+
 /// Makes `dir/file.path` hold `file`'s bytes, writing only when they differ, so that a
 /// rebuild of an unchanged site reuses every inode (creating and deleting tens of thousands
-/// of page folders is what makes naive rebuilds slow on ext4).
-pub fn sync_file(dir: &Path, file: &OutputFile) -> std::io::Result<()> {
+/// of page folders is what makes naive rebuilds slow on ext4). Returns the file's hash and
+/// size for the manifest.
+fn sync_file(
+    dir: &Path,
+    file: &OutputFile,
+    known: Option<&Manifest>,
+) -> std::io::Result<(u64, u64)> {
     let path = dir.join(&file.path);
     let bytes = file.body.read()?;
-    match std::fs::symlink_metadata(&path) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            if std::fs::read(&path)? == *bytes {
-                return Ok(());
-            }
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let size = bytes.len() as u64;
+    let meta = std::fs::symlink_metadata(&path);
+    let same = match (&meta, known) {
+        (Ok(m), Some(known)) => {
+            m.is_file() && m.len() == size && known.files.get(&file.path) == Some(&(hash, size))
         }
-        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path)?,
-        Ok(_) | Err(_) => {}
+        (Ok(m), None) => m.is_file() && m.len() == size && std::fs::read(&path)? == *bytes,
+        (Err(_), _) => false,
+    };
+    if same {
+        return Ok((hash, size));
+    }
+    if meta.is_ok_and(|m| m.is_dir()) {
+        std::fs::remove_dir_all(&path)?;
     }
     if let Some(parent) = path.parent() {
         ensure_dir(dir, parent)?;
     }
-    std::fs::write(&path, &bytes)
+    // Overwrite in place and then set the length: truncating first would free the file's
+    // blocks only to allocate them again, which costs a discard per file on some disks.
+    let mut out =
+        std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(&path)?;
+    std::io::Write::write_all(&mut out, &bytes)?;
+    out.set_len(size)?;
+    Ok((hash, size))
 }
 
 /// Creates `target` (below `root`), removing files that stand where a folder must go.
@@ -260,19 +323,19 @@ pub fn commit(
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
     let standby = standby_path(&out);
+    let marker = standby.join(MARKER_FILE);
     match std::fs::symlink_metadata(&standby) {
-        Ok(meta) if meta.is_dir() && standby.join(MARKER_FILE).is_file() => {}
+        Ok(meta) if meta.is_dir() && marker.is_file() => {}
         Ok(_) => {
             return Err(BuildError::Refused {
                 path: standby,
                 reason: "opsbook keeps its previous build there, but this one has no .opsbook marker; move it away".into(),
             });
         }
-        Err(_) => std::fs::create_dir(&standby).map_err(io_err(&standby))?,
-    }
-    let marker = standby.join(MARKER_FILE);
-    if std::fs::read_to_string(&marker).ok().as_deref() != Some(MARKER_TEXT) {
-        std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+        Err(_) => {
+            std::fs::create_dir(&standby).map_err(io_err(&standby))?;
+            std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+        }
     }
     let lock = std::fs::File::open(&marker).map_err(io_err(&marker))?;
     if lock.try_lock().is_err() {
@@ -284,14 +347,36 @@ pub fn commit(
 
     let before = diags.error_count();
     let mut timer = StageTimer::new();
-    let stale = list_files(&standby);
+    // The standby's manifest says what it holds; without one, look at the files themselves.
+    let known = Manifest::read(&marker);
+    let stale: HashSet<String> = match &known {
+        Some(manifest) => manifest.files.keys().cloned().collect(),
+        None => list_files(&standby),
+    };
     timer.lap("list");
-    let rendered = render::render(input, &prepared.plan, &|file| sync_file(&standby, &file), diags);
+    let written: Mutex<Vec<(String, u64, u64)>> =
+        Mutex::new(Vec::with_capacity(prepared.plan.entries.len()));
+    let rendered = render::render(
+        input,
+        &prepared.plan,
+        &|file| {
+            let (hash, size) = sync_file(&standby, &file, known.as_ref())?;
+            written
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned lock"))?
+                .push((file.path, hash, size));
+            Ok(())
+        },
+        diags,
+    );
     timer.lap("render+write");
     if let Err(err) = rendered {
+        // The standby is now a mix of generations: forget what it held.
+        let _ = std::fs::write(&marker, MARKER_TEXT);
         return Err(BuildError::Io { path: standby, source: err });
     }
     if diags.error_count() > before {
+        let _ = std::fs::write(&marker, MARKER_TEXT);
         return Ok(None);
     }
     let produced: HashSet<&str> = prepared.plan.entries.iter().map(|e| e.path.as_str()).collect();
@@ -300,10 +385,15 @@ pub fn commit(
         stale.iter().filter(|rel| !produced.contains(rel.as_str()) && rel.as_str() != MARKER_FILE)
     {
         let path = standby.join(rel);
-        std::fs::remove_file(&path).map_err(io_err(&path))?;
-        emptied.extend(path.parent().map(Path::to_path_buf));
+        match std::fs::remove_file(&path) {
+            Ok(()) => emptied.extend(path.parent().map(Path::to_path_buf)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(BuildError::Io { path, source: err }),
+        }
     }
     remove_empty_dirs(&standby, emptied);
+    let mut entries = written.into_inner().unwrap_or_default();
+    std::fs::write(&marker, Manifest::render(&mut entries)).map_err(io_err(&marker))?;
     swap_in(&standby, &out)?;
     timer.lap("swap");
     drop(lock);
@@ -366,11 +456,6 @@ pub fn build(
         return Ok(None);
     }
     let out = opts.output.clone().unwrap_or_else(|| prepared.cfg.root.join("public"));
-    let mut prepared = prepared;
-    // Sources were only kept for diagnostics; rendering does not need them.
-    for page in &mut prepared.site.pages {
-        page.text = String::new();
-    }
     let input = prepared.input();
     let Some(files) = commit(&prepared, &input, &out, opts.force, diags)? else { return Ok(None) };
     Ok(Some(BuildStats { pages: prepared.site.pages.len(), files, elapsed: start.elapsed() }))

@@ -113,6 +113,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                 prepare: PrepareOptions {
                     overrides: Overrides { base_url: args.base_url },
                     drafts: args.drafts,
+                    keep_sources: false,
                 },
                 force: args.force,
             };
@@ -131,7 +132,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             let start = Instant::now();
             let root = site_root(args.root.root.as_deref())?;
             out.root = Some(root.clone());
-            let opts = PrepareOptions { overrides: Overrides::default(), drafts: args.drafts };
+            let opts = PrepareOptions {
+                overrides: Overrides::default(),
+                drafts: args.drafts,
+                keep_sources: false,
+            };
             let pages = build::check(&root, &opts, &mut out.diagnostics);
             if args.strict {
                 out.diagnostics.promote_warnings();

@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Building allocates many short-lived strings on every core; mimalloc is markedly faster
+// than glibc's allocator at that, and fragments less.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = opsbook::cli::Cli::parse();
     let outcome = match opsbook::run(cli) {

@@ -541,19 +541,28 @@ fn collect_html_ids(html: &str, out: &mut Vec<String>) {
     }
 }
 
-/// `text` with every run of whitespace made one space and the ends trimmed, and its number
-/// of words, in one pass.
+/// `text` with every run of ASCII whitespace made one space and the ends trimmed, and its
+/// number of words, in one pass over the bytes (this runs on every word of the site).
 pub fn collapse_whitespace(text: &str) -> (String, usize) {
-    let mut out = String::with_capacity(text.len());
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut words = 0;
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut in_space = true;
+    for &b in text.as_bytes() {
+        if b.is_ascii_whitespace() {
+            in_space = true;
+        } else {
+            if in_space {
+                if !out.is_empty() {
+                    out.push(b' ');
+                }
+                words += 1;
+                in_space = false;
+            }
+            out.push(b);
         }
-        out.push_str(word);
-        words += 1;
     }
-    (out, words)
+    // Only ASCII bytes were dropped or added, so the UTF-8 sequences are intact.
+    (String::from_utf8(out).unwrap_or_default(), words)
 }
 
 /// Shortens to at most `max` characters at a word boundary, with an ellipsis.
@@ -694,6 +703,13 @@ mod tests {
         ] {
             assert_eq!(is_external(dest), external, "{dest}");
         }
+    }
+
+    #[test]
+    fn whitespace_collapses_and_words_are_counted() {
+        assert_eq!(collapse_whitespace("  a\n\tb  é  "), ("a b é".to_string(), 3));
+        assert_eq!(collapse_whitespace(""), (String::new(), 0));
+        assert_eq!(collapse_whitespace(" \n "), (String::new(), 0));
     }
 
     #[test]

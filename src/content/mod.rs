@@ -17,11 +17,19 @@ pub use site::{Page, PageId, Section, SectionId, Site};
 
 use crate::config::MarkdownConfig;
 
-/// Parses every document's Markdown, in parallel, keeping the input order.
-pub fn parse(docs: Vec<SourceDoc>, cfg: &MarkdownConfig) -> Vec<(SourceDoc, Parsed)> {
+/// Parses every document's Markdown, in parallel, keeping the input order. Unless
+/// `keep_sources`, each document's text is dropped once parsed (diagnostics re-read it).
+pub fn parse(
+    docs: Vec<SourceDoc>,
+    cfg: &MarkdownConfig,
+    keep_sources: bool,
+) -> Vec<(SourceDoc, Parsed)> {
     docs.into_par_iter()
-        .map(|doc| {
+        .map(|mut doc| {
             let parsed = parse_one(&doc, cfg);
+            if !keep_sources {
+                doc.text = String::new();
+            }
             (doc, parsed)
         })
         .collect()

@@ -22,7 +22,7 @@ pub struct Page {
     /// Source path relative to `content/`; a folder without a section page has `dir/`.
     pub rel: String,
     pub file: Option<PathBuf>,
-    /// The whole source text, kept for link diagnostics; empty for stand-in pages.
+    /// The whole source text, when kept (see [`Page::source_text`]); empty otherwise.
     pub text: String,
     /// URL path below the base URL: `""` for the home page, `fulfillment/pick-pack-ship/`.
     pub path: String,
@@ -41,13 +41,30 @@ impl Page {
         self.is_index && self.path.is_empty()
     }
 
+    /// The source text, for diagnostics. Builds drop sources after parsing (they are a
+    /// third of the memory of a large site), so this reads the file again when needed.
+    pub fn source_text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.file {
+            Some(_) if !self.text.is_empty() => std::borrow::Cow::Borrowed(&self.text),
+            Some(file) => {
+                std::borrow::Cow::Owned(std::fs::read_to_string(file).unwrap_or_default())
+            }
+            None => std::borrow::Cow::Borrowed(""),
+        }
+    }
+
+    /// The span of a byte range of the source file.
+    pub fn span(&self, range: std::ops::Range<usize>) -> Option<Span> {
+        let file = self.file.as_ref()?;
+        Some(Span::from_range(file, &self.source_text(), range.start, range.end))
+    }
+
     /// The span of a front-matter key's value, or of the file when the key is not set.
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        let file = self.file.as_ref()?;
-        Some(match self.meta.spans.get(key) {
-            Some(r) => Span::from_range(file, &self.text, r.start, r.end),
-            None => Span::file(file),
-        })
+        match self.meta.spans.get(key) {
+            Some(r) => self.span(r.clone()),
+            None => self.file.as_deref().map(Span::file),
+        }
     }
 }
 

@@ -165,9 +165,7 @@ pub fn resolve(
 }
 
 fn span_of(page: &Page, link: &LinkRef) -> Option<Span> {
-    page.file
-        .as_ref()
-        .map(|file| Span::from_range(file, &page.text, link.range.start, link.range.end))
+    page.span(link.range.clone())
 }
 
 fn resolve_one(

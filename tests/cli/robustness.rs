@@ -87,7 +87,7 @@ proptest! {
         let doc = content::load::from_text("s/page.md".into(), PathBuf::from("s/page.md"), text.clone(), &mut diags);
         let index = content::load::from_text("s/_index.md".into(), PathBuf::from("s/_index.md"), text, &mut diags);
         let cfg = MarkdownConfig { unsafe_html };
-        let parsed = content::parse(vec![doc, index], &cfg);
+        let parsed = content::parse(vec![doc, index], &cfg, true);
         let site = content::site::assemble(parsed, AssembleOptions::default(), &mut diags);
         let files = std::collections::HashSet::new();
         let base = opsbook::config::BaseUrl::parse("/kb/").unwrap();
