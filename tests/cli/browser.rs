@@ -278,8 +278,11 @@ fn the_sample_site_loads_without_console_errors_and_the_dark_toggle_persists() {
         assert_ne!(dark, light, "the page turned dark");
         assert_eq!(toggle.attr("aria-pressed").await.unwrap().as_deref(), Some("true"));
 
-        // The choice persists across pages and reloads.
+        // The choice persists across pages and reloads. Chromium commits localStorage to
+        // other renderers asynchronously, so wait until the new page sees it, then reload.
         browser.client.goto(&format!("{}/returns/", server.base)).await.unwrap();
+        browser.wait_for("return localStorage.getItem('opsbook-theme') === 'dark'").await;
+        browser.client.refresh().await.unwrap();
         assert_eq!(
             browser.eval("return document.documentElement.dataset.theme").await,
             json!("dark")
