@@ -48,7 +48,7 @@ impl Prepared {
             theme: &self.theme,
             assets: &self.assets,
             today: self.today,
-            inject: None,
+            live_reload: None,
         }
     }
 }

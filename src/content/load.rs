@@ -5,6 +5,7 @@
 //! every machine. This stage never writes anything.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -19,7 +20,8 @@ pub struct SourceDoc {
     /// Path relative to `content/`, with `/` separators: `fulfillment/pick-pack-ship.md`.
     pub rel: String,
     pub file: PathBuf,
-    pub text: String,
+    /// Shared, because the dev server keeps documents across rebuilds.
+    pub text: Arc<str>,
     pub body_start: usize,
     pub front: FrontMatter,
 }
@@ -156,7 +158,7 @@ pub fn from_text(rel: String, file: PathBuf, text: String, diags: &mut Diagnosti
             (FrontMatter::default(), text.len())
         }
     };
-    SourceDoc { rel, file, text, body_start, front }
+    SourceDoc { rel, file, text: Arc::from(text), body_start, front }
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ pub mod markdown;
 pub mod site;
 pub mod slug;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 pub use load::{Asset, Loaded, SourceDoc, load};
@@ -23,14 +25,14 @@ pub fn parse(
     docs: Vec<SourceDoc>,
     cfg: &MarkdownConfig,
     keep_sources: bool,
-) -> Vec<(SourceDoc, Parsed)> {
+) -> Vec<(SourceDoc, Arc<Parsed>)> {
     docs.into_par_iter()
         .map(|mut doc| {
             let parsed = parse_one(&doc, cfg);
             if !keep_sources {
-                doc.text = String::new();
+                doc.text = Arc::from("");
             }
-            (doc, parsed)
+            (doc, Arc::new(parsed))
         })
         .collect()
 }

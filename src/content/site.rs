@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::frontmatter::FrontMatter;
 use super::load::SourceDoc;
@@ -23,7 +24,7 @@ pub struct Page {
     pub rel: String,
     pub file: Option<PathBuf>,
     /// The whole source text, when kept (see [`Page::source_text`]); empty otherwise.
-    pub text: String,
+    pub text: Arc<str>,
     /// URL path below the base URL: `""` for the home page, `fulfillment/pick-pack-ship/`.
     pub path: String,
     pub section: SectionId,
@@ -33,7 +34,7 @@ pub struct Page {
     pub name: String,
     /// Front matter after cascades were applied.
     pub meta: FrontMatter,
-    pub doc: Parsed,
+    pub doc: Arc<Parsed>,
 }
 
 impl Page {
@@ -156,7 +157,7 @@ fn parent_dir(dir: &str) -> Option<&str> {
 /// are reported and left out; everything else is kept so that later stages can report
 /// their own problems in the same run.
 pub fn assemble(
-    docs: Vec<(SourceDoc, Parsed)>,
+    docs: Vec<(SourceDoc, Arc<Parsed>)>,
     opts: AssembleOptions,
     diags: &mut Diagnostics,
 ) -> Site {
@@ -221,7 +222,7 @@ pub fn assemble(
 
     let mut site = Site::default();
     let mut section_of_dir: HashMap<String, SectionId> = HashMap::new();
-    let mut docs: Vec<Option<(SourceDoc, Parsed)>> = docs.into_iter().map(Some).collect();
+    let mut docs: Vec<Option<(SourceDoc, Arc<Parsed>)>> = docs.into_iter().map(Some).collect();
 
     // Sections (BTreeMap order puts parents before children).
     for (dir, index) in &dirs {
@@ -259,14 +260,14 @@ pub fn assemble(
                 Page {
                     rel: format!("{dir}/"),
                     file: None,
-                    text: String::new(),
+                    text: Arc::from(""),
                     path: String::new(),
                     section: id,
                     is_index: true,
                     title: if folder.is_empty() { "Home".into() } else { title_from_name(folder) },
                     name: slugify(folder),
                     meta,
-                    doc: Parsed::default(),
+                    doc: Arc::new(Parsed::default()),
                 }
             }
         };
@@ -336,7 +337,7 @@ pub fn assemble(
 
 fn new_page(
     doc: SourceDoc,
-    parsed: Parsed,
+    parsed: Arc<Parsed>,
     meta: FrontMatter,
     section: SectionId,
     is_index: bool,
@@ -550,7 +551,7 @@ mod tests {
     use crate::content::frontmatter;
     use crate::content::markdown::{self, MarkdownOptions};
 
-    fn doc(rel: &str, text: &str) -> (SourceDoc, Parsed) {
+    fn doc(rel: &str, text: &str) -> (SourceDoc, Arc<Parsed>) {
         let mut diags = Diagnostics::new();
         let d =
             super::super::load::from_text(rel.into(), PathBuf::from(rel), text.into(), &mut diags);
@@ -560,10 +561,10 @@ mod tests {
             d.body_start,
             MarkdownOptions { unsafe_html: false, h1_is_title: d.front.title.is_none() },
         );
-        (d, parsed)
+        (d, Arc::new(parsed))
     }
 
-    fn build(docs: Vec<(SourceDoc, Parsed)>, drafts: bool) -> (Site, Vec<Diagnostic>) {
+    fn build(docs: Vec<(SourceDoc, Arc<Parsed>)>, drafts: bool) -> (Site, Vec<Diagnostic>) {
         let mut diags = Diagnostics::new();
         let site = assemble(docs, AssembleOptions { drafts }, &mut diags);
         (site, diags.into_vec())

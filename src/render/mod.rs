@@ -17,7 +17,9 @@ use std::sync::Mutex;
 use jiff::civil::Date;
 use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
+use serde::Serialize;
 use tera::{Context, Value};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use crate::config::Config;
 use crate::content::markdown::MARKER;
@@ -203,14 +205,385 @@ pub struct RenderInput<'a> {
     pub theme: &'a Theme,
     pub assets: &'a [Asset],
     pub today: Date,
-    /// HTML inserted before `</body>` of every page (the dev server's live-reload script).
-    pub inject: Option<&'a str>,
+    /// The dev server's live-reload tag, inserted before `</body>` of every HTML page;
+    /// `{path}` and `{version}` in it become the file's path and content hash.
+    pub live_reload: Option<&'a str>,
 }
 
-/// Shared state computed once per build.
-struct Shared {
+/// The data of a page-like template (page, section and home pages).
+#[derive(Serialize)]
+struct PageContext {
+    page: PageView,
+    section: Option<SectionView>,
+    toc: Vec<TocEntry>,
+    backlinks: Vec<BacklinkView>,
+}
+
+/// What one plan entry is made from.
+enum Job {
+    Page { id: PageId, template: String, context: Box<PageContext>, nav: SectionId },
+    Template { template: &'static str, data: serde_json::Value, nav: Option<SectionId> },
+    Raw(OutputFile),
+}
+
+/// Renders plan entries. Built once per build: it renders the navigation of every section
+/// (shared by all pages of the section) and sets the site-wide template context.
+pub struct Renderer<'a> {
+    input: &'a RenderInput<'a>,
+    tera: tera::Tera,
     navs: Vec<String>,
+    nav_hashes: Vec<u64>,
     positions: Vec<usize>,
+}
+
+impl<'a> Renderer<'a> {
+    /// `None` when the navigation template fails (reported in `diags`).
+    pub fn new(input: &'a RenderInput<'a>, diags: &mut Diagnostics) -> Option<Renderer<'a>> {
+        let mut tera = input.theme.tera.clone();
+        tera.global_context().insert("site", &site_view(input));
+        let mut renderer = Renderer {
+            input,
+            tera,
+            navs: Vec::new(),
+            nav_hashes: Vec::new(),
+            positions: Vec::new(),
+        };
+        let navs: Vec<Result<String, Diagnostic>> = (0..input.site.sections.len())
+            .into_par_iter()
+            .map(|s| renderer.render_nav(s))
+            .collect();
+        let mut failed = false;
+        for nav in navs {
+            match nav {
+                Ok(html) => renderer.navs.push(html),
+                Err(diag) => {
+                    if !failed {
+                        diags.push(diag);
+                    }
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            return None;
+        }
+        renderer.nav_hashes = renderer.navs.iter().map(|n| xxh3_64(n.as_bytes())).collect();
+        renderer.positions = vec![0; input.site.pages.len()];
+        for (pos, &id) in input.site.order.iter().enumerate() {
+            renderer.positions[id] = pos;
+        }
+        Some(renderer)
+    }
+
+    /// The navigation for every page of `section`.
+    fn render_nav(&self, section: SectionId) -> Result<String, Diagnostic> {
+        let site = self.input.site;
+        let mut open = HashSet::new();
+        let mut s = Some(section);
+        while let Some(id) = s {
+            open.insert(id);
+            s = site.sections[id].parent;
+        }
+        let root = nav_item(self.input, 0, &open, section);
+        let mut ctx = Context::new();
+        ctx.insert("nav", &root);
+        self.tera
+            .render("nav.html", &ctx)
+            .map_err(|err| self.input.theme.diagnostic(&err, Some("the navigation")))
+    }
+
+    /// Renders one entry.
+    pub fn render(&self, entry: &PlanEntry) -> Result<OutputFile, Diagnostic> {
+        let input = self.input;
+        let path = entry.path.clone();
+        let what = || describe(input.cfg, input.site, input.assets, &entry.origin);
+        match self.job(entry, true)? {
+            Job::Raw(file) => Ok(file),
+            Job::Page { template, context, nav, .. } => {
+                let url = context.page.url.clone();
+                let mut ctx = Context::from_serialize(&*context)
+                    .map_err(|err| input.theme.diagnostic(&err, Some(&what())))?;
+                ctx.insert_value("nav", Value::safe_string(&mark_current(&self.navs[nav], &url)));
+                let html = self
+                    .tera
+                    .render(&template, &ctx)
+                    .map_err(|err| input.theme.diagnostic(&err, Some(&what())))?;
+                Ok(OutputFile::html(path.clone(), inject(html, input.live_reload, &path)))
+            }
+            Job::Template { template, data, nav } => {
+                let mut ctx = Context::from_serialize(&data)
+                    .map_err(|err| input.theme.diagnostic(&err, Some(&what())))?;
+                if let Some(nav) = nav {
+                    ctx.insert_value("nav", Value::safe_string(&self.navs[nav]));
+                }
+                let html = self
+                    .tera
+                    .render(template, &ctx)
+                    .map_err(|err| input.theme.diagnostic(&err, Some(&what())))?;
+                let html =
+                    if nav.is_some() { inject(html, input.live_reload, &path) } else { html };
+                Ok(OutputFile::html(path, html))
+            }
+        }
+    }
+
+    /// A hash of everything `entry`'s output depends on, except the theme and the config
+    /// (whose changes make the dev server re-render everything). Equal fingerprints mean
+    /// equal output, so the dev server re-renders only entries whose fingerprint changed.
+    pub fn fingerprint(&self, entry: &PlanEntry) -> u64 {
+        let mut hasher = HashWriter(Xxh3::new());
+        std::hash::Hasher::write(&mut hasher.0, entry.path.as_bytes());
+        match self.job(entry, false) {
+            Err(diag) => std::hash::Hasher::write(&mut hasher.0, diag.message.as_bytes()),
+            Ok(Job::Raw(file)) => match &file.body {
+                Body::Copy(path) => {
+                    let meta = std::fs::metadata(path).ok();
+                    let stamp = meta.map(|m| (m.len(), m.modified().ok()));
+                    std::hash::Hasher::write(
+                        &mut hasher.0,
+                        format!("{path:?}{stamp:?}").as_bytes(),
+                    );
+                }
+                body => {
+                    let bytes = body.read().unwrap_or_default();
+                    std::hash::Hasher::write(&mut hasher.0, &bytes);
+                }
+            },
+            Ok(Job::Page { id, template, context, nav }) => {
+                let page = &self.input.site.pages[id];
+                let links = &self.input.graph.links[id];
+                std::hash::Hasher::write(&mut hasher.0, template.as_bytes());
+                std::hash::Hasher::write_u64(&mut hasher.0, self.nav_hashes[nav]);
+                std::hash::Hasher::write(&mut hasher.0, page.doc.html.as_bytes());
+                for link in links {
+                    std::hash::Hasher::write(&mut hasher.0, link.url.as_bytes());
+                    std::hash::Hasher::write(
+                        &mut hasher.0,
+                        link.text.as_deref().unwrap_or("").as_bytes(),
+                    );
+                }
+                let _ = serde_json::to_writer(&mut hasher, &*context);
+            }
+            Ok(Job::Template { template, data, nav }) => {
+                std::hash::Hasher::write(&mut hasher.0, template.as_bytes());
+                if let Some(nav) = nav {
+                    std::hash::Hasher::write_u64(&mut hasher.0, self.nav_hashes[nav]);
+                }
+                let _ = serde_json::to_writer(&mut hasher, &data);
+            }
+        }
+        std::hash::Hasher::finish(&hasher.0)
+    }
+
+    fn job(&self, entry: &PlanEntry, with_content: bool) -> Result<Job, Diagnostic> {
+        let input = self.input;
+        let path = entry.path.clone();
+        let base = &input.cfg.base_url;
+        Ok(match &entry.origin {
+            Origin::Page(id) => self.page_job(*id, 1, with_content),
+            Origin::SectionListing(section, n) => {
+                self.page_job(input.site.sections[*section].page, *n, with_content)
+            }
+            Origin::TagIndex => {
+                let tags: Vec<_> = input
+                    .site
+                    .tags
+                    .iter()
+                    .map(|t| {
+                        serde_json::json!({
+                            "name": t.name,
+                            "url": base.url(&format!("tags/{}/", t.slug)),
+                            "count": t.pages.len(),
+                        })
+                    })
+                    .collect();
+                Job::Template {
+                    template: "tags.html",
+                    data: generated_data(serde_json::json!({ "tags": tags })),
+                    nav: Some(0),
+                }
+            }
+            Origin::Tag(i, n) => {
+                let tag = &input.site.tags[*i];
+                let dir = format!("tags/{}/", tag.slug);
+                let (pages, pagination) = listing(input, &tag.pages, &dir, *n);
+                let data = serde_json::json!({
+                    "tag": { "name": tag.name, "url": base.url(&dir), "count": tag.pages.len() },
+                    "pages": pages,
+                    "pagination": pagination,
+                });
+                Job::Template { template: "tag.html", data: generated_data(data), nav: Some(0) }
+            }
+            Origin::Alias(i) => {
+                let alias = &input.site.aliases[*i];
+                let page = &input.site.pages[alias.page];
+                let data = serde_json::json!({
+                    "target": {
+                        "title": page.title,
+                        "url": base.url(&page.path),
+                        "permalink": base.permalink(&page.path),
+                    }
+                });
+                Job::Template { template: "alias.html", data, nav: None }
+            }
+            Origin::NotFound => Job::Template {
+                template: "404.html",
+                data: generated_data(serde_json::json!({})),
+                nav: Some(0),
+            },
+            Origin::Sitemap => Job::Raw(OutputFile::html(path, sitemap(input))),
+            Origin::Robots => {
+                let mut text = String::from("User-agent: *\nDisallow:\n");
+                if base.is_absolute() {
+                    let _ = writeln!(text, "Sitemap: {}", base.permalink("sitemap.xml"));
+                }
+                Job::Raw(OutputFile::html(path, text))
+            }
+            Origin::Static(body) => Job::Raw(OutputFile { path, body: body.clone() }),
+            Origin::Asset(i) => {
+                Job::Raw(OutputFile { path, body: Body::Copy(input.assets[*i].file.clone()) })
+            }
+        })
+    }
+
+    fn page_job(&self, id: PageId, listing_page: usize, with_content: bool) -> Job {
+        let input = self.input;
+        let site = input.site;
+        let cfg = input.cfg;
+        let base = &cfg.base_url;
+        let page = &site.pages[id];
+        let url = base.url(&page.path);
+        let every = cfg.governance.review_every;
+
+        let template = match &page.meta.template {
+            Some(t) => t.clone(),
+            None if page.is_home() => "index.html".into(),
+            None if page.is_index => "section.html".into(),
+            None => "page.html".into(),
+        };
+        let pos = self.positions[id];
+        let order = &site.order;
+        let prev = pos.checked_sub(1).map(|p| link_view(input, order[p]));
+        let next = order.get(pos + 1).map(|&p| link_view(input, p));
+        let backlinks_all = &input.graph.backlinks[id];
+        let backlinks: Vec<BacklinkView> = backlinks_all
+            .iter()
+            .take(BACKLINK_LIMIT)
+            .map(|&b| {
+                let p = &site.pages[b];
+                let section =
+                    (!p.is_index).then(|| site.pages[site.sections[p.section].page].title.clone());
+                BacklinkView { title: p.title.clone(), url: base.url(&p.path), section }
+            })
+            .collect();
+        let content = if with_content {
+            fill_links(&page.doc.html, &input.graph.links[id])
+        } else {
+            String::new()
+        };
+        let toc = toc(page);
+        let view = PageView {
+            title: page.title.clone(),
+            description: page.meta.description.clone().unwrap_or_else(|| page.doc.summary.clone()),
+            summary: page.doc.summary.clone(),
+            lede: page.meta.description.clone().filter(|d| !d.trim().is_empty()),
+            url: url.clone(),
+            permalink: base.permalink(&page.path),
+            source: page.rel.clone(),
+            content,
+            toc: toc.clone(),
+            word_count: page.doc.word_count,
+            reading_minutes: page.doc.word_count.div_ceil(220).max(1),
+            tags: page
+                .meta
+                .tags
+                .iter()
+                .flatten()
+                .filter_map(|t| {
+                    let slug = crate::content::slug::slugify(t);
+                    (!slug.is_empty()).then(|| LinkView {
+                        title: t.clone(),
+                        url: base.url(&format!("tags/{slug}/")),
+                    })
+                })
+                .collect(),
+            kind: page.meta.kind.clone(),
+            is_process: page.meta.is_process(),
+            owner: page.meta.owner.clone().filter(|o| !o.trim().is_empty()),
+            backups: page.meta.backups.clone().unwrap_or_default(),
+            single_owner: single_owner(page),
+            systems: page.meta.systems.clone().unwrap_or_default(),
+            status: page.meta.status.map(|s| s.as_str()),
+            review: review_view(page, every, input.today),
+            updated: page.meta.updated.map(crate::dates::human_date),
+            updated_iso: page.meta.updated.map(|d| d.to_string()),
+            draft: page.meta.draft == Some(true),
+            is_home: page.is_home(),
+            is_section: page.is_index,
+            ancestors: site.ancestors(id).into_iter().map(|a| link_view(input, a)).collect(),
+            prev,
+            next,
+            backlinks: backlinks.clone(),
+            backlinks_more: backlinks_all.len().saturating_sub(BACKLINK_LIMIT),
+            extra: serde_json::Value::Object(page.meta.extra.clone().into_iter().collect()),
+        };
+        let section = page.is_index.then(|| {
+            let section = &site.sections[page.section];
+            let (pages, pagination) = listing(input, &section.pages, &page.path, listing_page);
+            let subsections = if listing_page == 1 {
+                section
+                    .subsections
+                    .iter()
+                    .map(|&s| {
+                        let sp = site.sections[s].page;
+                        entry_view(site, sp, base.url(&site.pages[sp].path), every, input.today)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            SectionView {
+                title: page.title.clone(),
+                url,
+                subsections,
+                pages,
+                page_count: site.count_pages(page.section),
+                pagination,
+            }
+        });
+        Job::Page {
+            id,
+            template,
+            context: Box::new(PageContext { page: view, section, toc, backlinks }),
+            nav: page.section,
+        }
+    }
+}
+
+/// Generated pages have no page, section, table of contents or backlinks.
+fn generated_data(mut data: serde_json::Value) -> serde_json::Value {
+    if let Some(map) = data.as_object_mut() {
+        for key in ["page", "section"] {
+            map.entry(key).or_insert(serde_json::Value::Null);
+        }
+        for key in ["toc", "backlinks"] {
+            map.entry(key).or_insert(serde_json::json!([]));
+        }
+    }
+    data
+}
+
+/// Feeds serialized bytes into a hasher.
+struct HashWriter(Xxh3);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::hash::Hasher::write(&mut self.0, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Renders every entry of `plan`, in parallel, handing each file to `sink`. Template errors
@@ -221,39 +594,23 @@ pub fn render(
     sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
     diags: &mut Diagnostics,
 ) -> std::io::Result<()> {
-    let mut tera_diags = Diagnostics::new();
-    let theme = input.theme;
-    let mut tera = theme.tera.clone();
-    tera.global_context().insert("site", &site_view(input));
-    let navs: Vec<Result<String, Diagnostic>> = (0..input.site.sections.len())
-        .into_par_iter()
-        .map(|s| render_nav(input, &tera, s))
-        .collect();
-    let mut shared =
-        Shared { navs: Vec::with_capacity(navs.len()), positions: vec![0; input.site.pages.len()] };
-    for nav in navs {
-        match nav {
-            Ok(html) => shared.navs.push(html),
-            Err(diag) => {
-                tera_diags.push(diag);
-                shared.navs.push(String::new());
-            }
-        }
-    }
-    for (pos, &id) in input.site.order.iter().enumerate() {
-        shared.positions[id] = pos;
-    }
-    if tera_diags.has_errors() {
-        diags.extend(tera_diags);
-        return Ok(());
-    }
+    let Some(renderer) = Renderer::new(input, diags) else { return Ok(()) };
+    render_entries(&renderer, plan.entries.iter(), sink, diags)
+}
 
+/// Renders the given entries in parallel; see [`render`].
+pub fn render_entries<'e>(
+    renderer: &Renderer<'_>,
+    entries: impl Iterator<Item = &'e PlanEntry> + Send,
+    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+    diags: &mut Diagnostics,
+) -> std::io::Result<()> {
     let failures: Mutex<(Diagnostics, Option<std::io::Error>)> = Mutex::new(Default::default());
-    plan.entries.par_iter().for_each(|entry| {
+    entries.par_bridge().for_each(|entry| {
         if failures.lock().map(|f| f.1.is_some()).unwrap_or(true) {
             return;
         }
-        match render_entry(input, &tera, &shared, entry) {
+        match renderer.render(entry) {
             Ok(file) => {
                 if let Err(err) = sink(file)
                     && let Ok(mut f) = failures.lock()
@@ -363,26 +720,6 @@ fn nav_item(
     }
 }
 
-/// The navigation for every page of `section`, rendered once.
-fn render_nav(
-    input: &RenderInput<'_>,
-    tera: &tera::Tera,
-    section: SectionId,
-) -> Result<String, Diagnostic> {
-    let site = input.site;
-    let mut open = HashSet::new();
-    let mut s = Some(section);
-    while let Some(id) = s {
-        open.insert(id);
-        s = site.sections[id].parent;
-    }
-    let root = nav_item(input, 0, &open, section);
-    let mut ctx = Context::new();
-    ctx.insert("nav", &root);
-    tera.render("nav.html", &ctx)
-        .map_err(|err| input.theme.diagnostic(&err, Some("the navigation")))
-}
-
 /// Marks the link to `url` in a navigation fragment as the current page.
 fn mark_current(nav: &str, url: &str) -> String {
     let mut needle = String::from("href=\"");
@@ -432,113 +769,17 @@ pub fn fill_links(html: &str, links: &[Resolved]) -> String {
     out
 }
 
-fn inject(mut html: String, snippet: Option<&str>) -> String {
-    if let Some(snippet) = snippet {
+/// Inserts the live-reload tag (dev server only) before `</body>`.
+fn inject(mut html: String, live_reload: Option<&str>, path: &str) -> String {
+    if let Some(tag) = live_reload {
+        let version = format!("{:016x}", xxh3_64(html.as_bytes()));
+        let tag = tag.replace("{path}", path).replace("{version}", &version);
         match html.rfind("</body>") {
-            Some(at) => html.insert_str(at, snippet),
-            None => html.push_str(snippet),
+            Some(at) => html.insert_str(at, &tag),
+            None => html.push_str(&tag),
         }
     }
     html
-}
-
-fn render_entry(
-    input: &RenderInput<'_>,
-    tera: &tera::Tera,
-    shared: &Shared,
-    entry: &PlanEntry,
-) -> Result<OutputFile, Diagnostic> {
-    let path = entry.path.clone();
-    let html = |template: &str, ctx: Context, what: &str| -> Result<OutputFile, Diagnostic> {
-        let html =
-            tera.render(template, &ctx).map_err(|err| input.theme.diagnostic(&err, Some(what)))?;
-        Ok(OutputFile::html(path.clone(), inject(html, input.inject)))
-    };
-    match &entry.origin {
-        Origin::Page(id) => {
-            let (template, ctx) = page_context(input, shared, *id, 1)?;
-            html(&template, ctx, &format!("content/{}", input.site.pages[*id].rel))
-        }
-        Origin::SectionListing(section, n) => {
-            let id = input.site.sections[*section].page;
-            let (template, ctx) = page_context(input, shared, id, *n)?;
-            html(&template, ctx, &format!("page {n} of content/{}", input.site.pages[id].rel))
-        }
-        Origin::TagIndex => {
-            let mut ctx = base_context(shared, 0);
-            let tags: Vec<_> = input
-                .site
-                .tags
-                .iter()
-                .map(|t| {
-                    serde_json::json!({
-                        "name": t.name,
-                        "url": input.cfg.base_url.url(&format!("tags/{}/", t.slug)),
-                        "count": t.pages.len(),
-                    })
-                })
-                .collect();
-            ctx.insert("tags", &tags);
-            html("tags.html", ctx, "the tags index")
-        }
-        Origin::Tag(i, n) => {
-            let tag = &input.site.tags[*i];
-            let dir = format!("tags/{}/", tag.slug);
-            let mut ctx = base_context(shared, 0);
-            let (pages, pagination) = listing(input, &tag.pages, &dir, *n);
-            ctx.insert(
-                "tag",
-                &serde_json::json!({
-                    "name": tag.name,
-                    "url": input.cfg.base_url.url(&dir),
-                    "count": tag.pages.len(),
-                }),
-            );
-            ctx.insert("pages", &pages);
-            ctx.insert("pagination", &pagination);
-            html("tag.html", ctx, &format!("the page of tag `{}`", tag.name))
-        }
-        Origin::Alias(i) => {
-            let alias = &input.site.aliases[*i];
-            let page = &input.site.pages[alias.page];
-            let mut ctx = Context::new();
-            ctx.insert(
-                "target",
-                &serde_json::json!({
-                    "title": page.title,
-                    "url": input.cfg.base_url.url(&page.path),
-                    "permalink": input.cfg.base_url.permalink(&page.path),
-                }),
-            );
-            let html = tera
-                .render("alias.html", &ctx)
-                .map_err(|err| input.theme.diagnostic(&err, Some("an alias page")))?;
-            Ok(OutputFile::html(path, html))
-        }
-        Origin::NotFound => html("404.html", base_context(shared, 0), "the 404 page"),
-        Origin::Sitemap => Ok(OutputFile::html(path, sitemap(input))),
-        Origin::Robots => {
-            let mut text = String::from("User-agent: *\nDisallow:\n");
-            if input.cfg.base_url.is_absolute() {
-                let _ = writeln!(text, "Sitemap: {}", input.cfg.base_url.permalink("sitemap.xml"));
-            }
-            Ok(OutputFile::html(path, text))
-        }
-        Origin::Static(body) => Ok(OutputFile { path, body: body.clone() }),
-        Origin::Asset(i) => {
-            Ok(OutputFile { path, body: Body::Copy(input.assets[*i].file.clone()) })
-        }
-    }
-}
-
-fn base_context(shared: &Shared, section: SectionId) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert_value("nav", Value::safe_string(&shared.navs[section]));
-    ctx.insert("page", &Option::<()>::None);
-    ctx.insert("section", &Option::<()>::None);
-    ctx.insert("toc", &Vec::<()>::new());
-    ctx.insert("backlinks", &Vec::<()>::new());
-    ctx
 }
 
 /// The listing of `ids`, page `n`, with pagination links below `dir`.
@@ -590,125 +831,6 @@ fn listing(
         }
     });
     (entries, pagination)
-}
-
-fn page_context(
-    input: &RenderInput<'_>,
-    shared: &Shared,
-    id: PageId,
-    listing_page: usize,
-) -> Result<(String, Context), Diagnostic> {
-    let site = input.site;
-    let cfg = input.cfg;
-    let base = &cfg.base_url;
-    let page = &site.pages[id];
-    let url = base.url(&page.path);
-    let every = cfg.governance.review_every;
-
-    let template = match &page.meta.template {
-        Some(t) => t.clone(),
-        None if page.is_home() => "index.html".into(),
-        None if page.is_index => "section.html".into(),
-        None => "page.html".into(),
-    };
-
-    let pos = shared.positions[id];
-    let order = &site.order;
-    let prev = pos.checked_sub(1).map(|p| link_view(input, order[p]));
-    let next = order.get(pos + 1).map(|&p| link_view(input, p));
-    let backlinks_all = &input.graph.backlinks[id];
-    let backlinks: Vec<BacklinkView> = backlinks_all
-        .iter()
-        .take(BACKLINK_LIMIT)
-        .map(|&b| {
-            let p = &site.pages[b];
-            let section =
-                (!p.is_index).then(|| site.pages[site.sections[p.section].page].title.clone());
-            BacklinkView { title: p.title.clone(), url: base.url(&p.path), section }
-        })
-        .collect();
-    let content = fill_links(&page.doc.html, &input.graph.links[id]);
-    let toc = toc(page);
-    let view = PageView {
-        title: page.title.clone(),
-        description: page.meta.description.clone().unwrap_or_else(|| page.doc.summary.clone()),
-        summary: page.doc.summary.clone(),
-        lede: page.meta.description.clone().filter(|d| !d.trim().is_empty()),
-        url: url.clone(),
-        permalink: base.permalink(&page.path),
-        source: page.rel.clone(),
-        content,
-        toc: toc.clone(),
-        word_count: page.doc.word_count,
-        reading_minutes: page.doc.word_count.div_ceil(220).max(1),
-        tags: page
-            .meta
-            .tags
-            .iter()
-            .flatten()
-            .filter_map(|t| {
-                let slug = crate::content::slug::slugify(t);
-                (!slug.is_empty())
-                    .then(|| LinkView { title: t.clone(), url: base.url(&format!("tags/{slug}/")) })
-            })
-            .collect(),
-        kind: page.meta.kind.clone(),
-        is_process: page.meta.is_process(),
-        owner: page.meta.owner.clone().filter(|o| !o.trim().is_empty()),
-        backups: page.meta.backups.clone().unwrap_or_default(),
-        single_owner: single_owner(page),
-        systems: page.meta.systems.clone().unwrap_or_default(),
-        status: page.meta.status.map(|s| s.as_str()),
-        review: review_view(page, every, input.today),
-        updated: page.meta.updated.map(crate::dates::human_date),
-        updated_iso: page.meta.updated.map(|d| d.to_string()),
-        draft: page.meta.draft == Some(true),
-        is_home: page.is_home(),
-        is_section: page.is_index,
-        ancestors: site.ancestors(id).into_iter().map(|a| link_view(input, a)).collect(),
-        prev,
-        next,
-        backlinks: backlinks.clone(),
-        backlinks_more: backlinks_all.len().saturating_sub(BACKLINK_LIMIT),
-        extra: serde_json::Value::Object(page.meta.extra.clone().into_iter().collect()),
-    };
-
-    let nav = &shared.navs[page.section];
-    let mut ctx = Context::new();
-    ctx.insert_value("nav", Value::safe_string(&mark_current(nav, &url)));
-    ctx.insert("toc", &toc);
-    ctx.insert("backlinks", &backlinks);
-    ctx.insert("page", &view);
-    if page.is_index {
-        let section = &site.sections[page.section];
-        let (pages, pagination) = listing(input, &section.pages, &page.path, listing_page);
-        let subsections = if listing_page == 1 {
-            section
-                .subsections
-                .iter()
-                .map(|&s| {
-                    let sp = site.sections[s].page;
-                    entry_view(site, sp, base.url(&site.pages[sp].path), every, input.today)
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        ctx.insert(
-            "section",
-            &SectionView {
-                title: page.title.clone(),
-                url,
-                subsections,
-                pages,
-                page_count: site.count_pages(page.section),
-                pagination,
-            },
-        );
-    } else {
-        ctx.insert("section", &Option::<()>::None);
-    }
-    Ok((template, ctx))
 }
 
 fn sitemap(input: &RenderInput<'_>) -> String {
