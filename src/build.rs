@@ -22,6 +22,7 @@ use crate::content::{self, Asset, Site};
 use crate::diagnostics::Diagnostics;
 use crate::links::{self, LinkGraph};
 use crate::output::OutputFile;
+use crate::render::theme::AssetUrls;
 use crate::render::{self, Plan, RenderInput, Theme};
 
 /// The file that marks a folder as opsbook's output.
@@ -74,7 +75,7 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
     timer.lap("parse");
     let site = content::site::assemble(parsed, AssembleOptions { drafts: opts.drafts }, diags);
     timer.lap("assemble");
-    let theme = Theme::load(&cfg, diags)?;
+    let theme = Theme::load(&cfg, AssetUrls::Hashed, diags)?;
     let plan = Plan::new(&cfg, &site, &theme, &loaded.assets, diags);
     let files: HashSet<String> = plan.paths();
     timer.lap("theme+plan");

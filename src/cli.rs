@@ -16,6 +16,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/ (or --output)
     Build(BuildArgs),
+    /// Serve the site from memory with live reload (never writes public/)
+    Serve(ServeArgs),
     /// Check config, content and links without writing anything
     Check(CheckArgs),
     /// Create a new site in DIR (default: the current folder), which must be empty
@@ -47,6 +49,24 @@ pub struct BuildArgs {
     /// Replace the output folder even if opsbook did not create it
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; anything but a loopback address exposes the site to the network
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

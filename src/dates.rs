@@ -33,13 +33,13 @@ pub fn parse_date(text: &str) -> Option<Date> {
 }
 
 /// How often a process must be reviewed: a count of days, weeks, months or years.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Period {
     pub count: u16,
     pub unit: PeriodUnit,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PeriodUnit {
     Days,
     Weeks,

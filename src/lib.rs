@@ -15,6 +15,7 @@ pub mod links;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod toml_input;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +40,8 @@ pub enum Error {
     Build(#[from] BuildError),
     #[error(transparent)]
     Scaffold(#[from] ScaffoldError),
+    #[error(transparent)]
+    Serve(#[from] serve::ServeError),
     #[error("cannot determine the current folder: {0}")]
     Cwd(std::io::Error),
 }
@@ -127,6 +130,19 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                 )),
                 None => out.failed = true,
             }
+        }
+        Command::Serve(args) => {
+            let root = site_root(args.root.root.as_deref())?;
+            let color = std::env::var_os("NO_COLOR").is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            serve::serve(serve::ServeOptions {
+                root,
+                bind: args.bind,
+                port: args.port,
+                open: args.open,
+                drafts: args.drafts,
+                color,
+            })?;
         }
         Command::Check(args) => {
             let start = Instant::now();

@@ -18,7 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::toml_input::{self, TomlSource};
 
 /// The lifecycle of a process document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
@@ -36,8 +36,36 @@ impl Status {
     }
 }
 
+/// Front-matter keys opsbook does not know, as written (for templates).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra(pub BTreeMap<String, Json>);
+
+impl std::ops::Deref for Extra {
+    type Target = BTreeMap<String, Json>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl std::hash::Hash for Extra {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // JSON values are not Hash; their text is, and a map's text is canonical here.
+        for (key, value) in &self.0 {
+            key.hash(state);
+            value.to_string().hash(state);
+        }
+    }
+}
+
 /// Every field a page may set. `None` means "not set", so that cascades can fill it in.
-#[derive(Debug, Clone, Default)]
+/// `Hash` lets the dev server tell whether a page's front matter changed.
+#[derive(Debug, Clone, Default, Hash)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -55,7 +83,7 @@ pub struct FrontMatter {
     pub systems: Option<Vec<String>>,
     pub kind: Option<String>,
     pub cascade: Option<Box<FrontMatter>>,
-    pub extra: BTreeMap<String, Json>,
+    pub extra: Extra,
     /// Byte ranges (in the whole file) of each known key's value, for later diagnostics.
     pub spans: BTreeMap<&'static str, Range<usize>>,
 }
@@ -72,7 +100,7 @@ impl FrontMatter {
         }
         take!(description, draft, tags, template, updated, owner, backups, reviewed, review_every);
         take!(status, systems, kind);
-        for (key, value) in &parent.extra {
+        for (key, value) in parent.extra.iter() {
             self.extra.entry(key.clone()).or_insert_with(|| value.clone());
         }
     }

@@ -58,12 +58,12 @@ fn is_data_file(rel: &str) -> bool {
     rel.ends_with(".toml")
 }
 
-/// Walks `content_dir` and reads every Markdown file. A missing folder is an empty site.
-pub fn load(content_dir: &Path, diags: &mut Diagnostics) -> Loaded {
+/// The Markdown files (relative path, file) and assets below `content_dir`, sorted.
+pub fn walk(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(String, PathBuf)>, Vec<Asset>) {
     let mut md_files = Vec::new();
     let mut assets = Vec::new();
     if !content_dir.is_dir() {
-        return Loaded::default();
+        return (md_files, assets);
     }
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
@@ -92,13 +92,36 @@ pub fn load(content_dir: &Path, diags: &mut Diagnostics) -> Loaded {
             ));
             continue;
         };
+        if entry.path_is_symlink() && !inside(content_dir, entry.path()) {
+            diags.push(
+                Diagnostic::warning(
+                    Some(Span::file(entry.path())),
+                    "skipped: the symbolic link points outside the content folder",
+                )
+                .with_help("copy the file into content/ instead"),
+            );
+            continue;
+        }
         if rel.ends_with(".md") {
             md_files.push((rel, entry.into_path()));
         } else if !is_data_file(&rel) {
             assets.push(Asset { rel, file: entry.into_path() });
         }
     }
+    (md_files, assets)
+}
 
+/// Whether `path`, with symbolic links resolved, lies inside `dir`.
+pub fn inside(dir: &Path, path: &Path) -> bool {
+    match (dir.canonicalize(), path.canonicalize()) {
+        (Ok(dir), Ok(path)) => path.starts_with(dir),
+        _ => false,
+    }
+}
+
+/// Walks `content_dir` and reads every Markdown file. A missing folder is an empty site.
+pub fn load(content_dir: &Path, diags: &mut Diagnostics) -> Loaded {
+    let (md_files, assets) = walk(content_dir, diags);
     let results: Vec<(Option<SourceDoc>, Diagnostics)> = md_files
         .into_par_iter()
         .map(|(rel, file)| {
@@ -115,7 +138,8 @@ pub fn load(content_dir: &Path, diags: &mut Diagnostics) -> Loaded {
     Loaded { docs, assets }
 }
 
-fn read_doc(rel: String, file: PathBuf, diags: &mut Diagnostics) -> Option<SourceDoc> {
+/// Reads and splits one Markdown file.
+pub fn read_doc(rel: String, file: PathBuf, diags: &mut Diagnostics) -> Option<SourceDoc> {
     let bytes = match std::fs::read(&file) {
         Ok(bytes) => bytes,
         Err(err) => {

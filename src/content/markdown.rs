@@ -73,6 +73,9 @@ pub struct Parsed {
     pub summary: String,
     /// Ids other than headings that links may target (footnotes, raw HTML ids).
     pub anchors: Vec<String>,
+    /// A hash of everything above that a page's own rendering shows (HTML, headings,
+    /// summary, words), so the dev server can tell whether the page changed.
+    pub hash: u64,
 }
 
 /// How to treat raw HTML in the Markdown.
@@ -478,6 +481,15 @@ impl<'a> State<'a> {
         }
         self.parsed.html = html;
         self.parsed.summary = shorten(self.first_paragraph.as_deref().unwrap_or(""), SUMMARY_CHARS);
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        std::hash::Hash::hash(&self.parsed.html, &mut hasher);
+        std::hash::Hash::hash(&self.parsed.summary, &mut hasher);
+        std::hash::Hash::hash(&self.parsed.word_count, &mut hasher);
+        std::hash::Hash::hash(&self.parsed.leading_h1, &mut hasher);
+        for h in &self.parsed.headings {
+            std::hash::Hash::hash(&(h.level, &h.id, &h.text), &mut hasher);
+        }
+        self.parsed.hash = std::hash::Hasher::finish(&hasher);
         self.parsed
     }
 }

@@ -10,7 +10,7 @@ use crate::content::{Page, PageId, Site};
 use crate::dates::{self, Period};
 
 /// A titled link.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct LinkView {
     pub title: String,
     pub url: String,
@@ -107,7 +107,7 @@ pub struct PageView {
 }
 
 /// One entry of a listing (section pages, tag pages).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct EntryView {
     pub title: String,
     pub url: String,

@@ -18,7 +18,9 @@ use jiff::civil::Date;
 use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::hash::{Hash, Hasher};
 use tera::{Context, Value};
+
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use crate::config::Config;
@@ -221,32 +223,62 @@ struct PageContext {
 
 /// What one plan entry is made from.
 enum Job {
-    Page { id: PageId, template: String, context: Box<PageContext>, nav: SectionId },
+    Page { template: String, context: Box<PageContext>, nav: SectionId },
     Template { template: &'static str, data: serde_json::Value, nav: Option<SectionId> },
     Raw(OutputFile),
 }
 
+/// What other pages show of a page: its link, the title of its section (for backlinks)
+/// and its listing entry. Computed once per build. Views read other pages *only* through
+/// summaries, so a page's fingerprint can name everything it depends on.
+struct Summary {
+    link: LinkView,
+    section_title: Option<String>,
+    entry: EntryView,
+    hash: u64,
+}
+
 /// Renders plan entries. Built once per build: it renders the navigation of every section
-/// (shared by all pages of the section) and sets the site-wide template context.
+/// (shared by all pages of the section), summarises every page and sets the site-wide
+/// template context.
 pub struct Renderer<'a> {
     input: &'a RenderInput<'a>,
     tera: tera::Tera,
     navs: Vec<String>,
     nav_hashes: Vec<u64>,
     positions: Vec<usize>,
+    summaries: Vec<Summary>,
+    /// A hash of `site` and everything else every page shares.
+    site_hash: u64,
+}
+
+fn hash_of(value: &impl Hash) -> u64 {
+    let mut hasher = Xxh3::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl<'a> Renderer<'a> {
     /// `None` when the navigation template fails (reported in `diags`).
     pub fn new(input: &'a RenderInput<'a>, diags: &mut Diagnostics) -> Option<Renderer<'a>> {
+        let site_view = site_view(input);
         let mut tera = input.theme.tera.clone();
-        tera.global_context().insert("site", &site_view(input));
+        tera.global_context().insert("site", &site_view);
+        let site_hash = hash_of(&(
+            serde_json::to_string(&site_view).unwrap_or_default(),
+            input.cfg.governance.review_every,
+            input.today,
+        ));
+        let summaries =
+            (0..input.site.pages.len()).into_par_iter().map(|id| summarise(input, id)).collect();
         let mut renderer = Renderer {
             input,
             tera,
             navs: Vec::new(),
             nav_hashes: Vec::new(),
             positions: Vec::new(),
+            summaries,
+            site_hash,
         };
         let navs: Vec<Result<String, Diagnostic>> = (0..input.site.sections.len())
             .into_par_iter()
@@ -284,7 +316,7 @@ impl<'a> Renderer<'a> {
             open.insert(id);
             s = site.sections[id].parent;
         }
-        let root = nav_item(self.input, 0, &open, section);
+        let root = self.nav_item(0, &open, section);
         let mut ctx = Context::new();
         ctx.insert("nav", &root);
         self.tera
@@ -292,14 +324,47 @@ impl<'a> Renderer<'a> {
             .map_err(|err| self.input.theme.diagnostic(&err, Some("the navigation")))
     }
 
+    fn nav_item(
+        &self,
+        section: SectionId,
+        open: &HashSet<SectionId>,
+        current: SectionId,
+    ) -> NavItem {
+        let s = &self.input.site.sections[section];
+        let link = &self.summaries[s.page].link;
+        let is_open = open.contains(&section);
+        NavItem {
+            title: link.title.clone(),
+            url: link.url.clone(),
+            is_section: true,
+            open: is_open,
+            current_section: section == current,
+            pages: if is_open {
+                s.pages
+                    .iter()
+                    .take(NAV_PAGE_LIMIT)
+                    .map(|&p| self.summaries[p].link.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            subsections: if is_open {
+                s.subsections.iter().map(|&c| self.nav_item(c, open, current)).collect()
+            } else {
+                Vec::new()
+            },
+            more: if is_open { s.pages.len().saturating_sub(NAV_PAGE_LIMIT) } else { 0 },
+        }
+    }
+
     /// Renders one entry.
     pub fn render(&self, entry: &PlanEntry) -> Result<OutputFile, Diagnostic> {
         let input = self.input;
         let path = entry.path.clone();
         let what = || describe(input.cfg, input.site, input.assets, &entry.origin);
-        match self.job(entry, true)? {
+        match self.job(entry)? {
             Job::Raw(file) => Ok(file),
-            Job::Page { template, context, nav, .. } => {
+            Job::Page { template, context, nav } => {
                 let url = context.page.url.clone();
                 let mut ctx = Context::from_serialize(&*context)
                     .map_err(|err| input.theme.diagnostic(&err, Some(&what())))?;
@@ -330,59 +395,101 @@ impl<'a> Renderer<'a> {
     /// A hash of everything `entry`'s output depends on, except the theme and the config
     /// (whose changes make the dev server re-render everything). Equal fingerprints mean
     /// equal output, so the dev server re-renders only entries whose fingerprint changed.
+    /// It reads the same inputs as the views (the page itself, and other pages through
+    /// their summaries) without building any of them.
     pub fn fingerprint(&self, entry: &PlanEntry) -> u64 {
-        let mut hasher = HashWriter(Xxh3::new());
-        std::hash::Hasher::write(&mut hasher.0, entry.path.as_bytes());
-        match self.job(entry, false) {
-            Err(diag) => std::hash::Hasher::write(&mut hasher.0, diag.message.as_bytes()),
-            Ok(Job::Raw(file)) => match &file.body {
-                Body::Copy(path) => {
-                    let meta = std::fs::metadata(path).ok();
-                    let stamp = meta.map(|m| (m.len(), m.modified().ok()));
-                    std::hash::Hasher::write(
-                        &mut hasher.0,
-                        format!("{path:?}{stamp:?}").as_bytes(),
+        let input = self.input;
+        let site = input.site;
+        let mut h = Xxh3::new();
+        entry.path.hash(&mut h);
+        self.site_hash.hash(&mut h);
+        let summaries = |ids: &[PageId], h: &mut Xxh3| {
+            ids.len().hash(h);
+            for &id in ids {
+                self.summaries[id].hash.hash(h);
+            }
+        };
+        let page_listing = match entry.origin {
+            Origin::Page(id) => Some((id, 1)),
+            Origin::SectionListing(section, n) => Some((site.sections[section].page, n)),
+            _ => None,
+        };
+        match &entry.origin {
+            _ if let Some((id, n)) = page_listing => {
+                let page = &site.pages[id];
+                (&page.title, &page.path, &page.rel, page.is_index, &page.meta, page.doc.hash)
+                    .hash(&mut h);
+                for link in &input.graph.links[id] {
+                    (&link.url, &link.text).hash(&mut h);
+                }
+                self.nav_hashes[page.section].hash(&mut h);
+                let pos = self.positions[id];
+                let neighbours: Vec<PageId> = [pos.checked_sub(1), Some(pos + 1)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| site.order.get(p).copied())
+                    .collect();
+                summaries(&neighbours, &mut h);
+                summaries(&site.ancestors(id), &mut h);
+                let backlinks = &input.graph.backlinks[id];
+                summaries(&backlinks[..backlinks.len().min(BACKLINK_LIMIT)], &mut h);
+                backlinks.len().hash(&mut h);
+                self.summaries[id].hash.hash(&mut h);
+                if page.is_index {
+                    let section = &site.sections[page.section];
+                    n.hash(&mut h);
+                    let start = (n - 1) * LISTING_PAGE_SIZE;
+                    let end = (start + LISTING_PAGE_SIZE).min(section.pages.len());
+                    summaries(&section.pages[start.min(end)..end], &mut h);
+                    section.pages.len().hash(&mut h);
+                    summaries(
+                        &section
+                            .subsections
+                            .iter()
+                            .map(|&s| site.sections[s].page)
+                            .collect::<Vec<_>>(),
+                        &mut h,
                     );
                 }
-                body => {
-                    let bytes = body.read().unwrap_or_default();
-                    std::hash::Hasher::write(&mut hasher.0, &bytes);
-                }
-            },
-            Ok(Job::Page { id, template, context, nav }) => {
-                let page = &self.input.site.pages[id];
-                let links = &self.input.graph.links[id];
-                std::hash::Hasher::write(&mut hasher.0, template.as_bytes());
-                std::hash::Hasher::write_u64(&mut hasher.0, self.nav_hashes[nav]);
-                std::hash::Hasher::write(&mut hasher.0, page.doc.html.as_bytes());
-                for link in links {
-                    std::hash::Hasher::write(&mut hasher.0, link.url.as_bytes());
-                    std::hash::Hasher::write(
-                        &mut hasher.0,
-                        link.text.as_deref().unwrap_or("").as_bytes(),
-                    );
-                }
-                let _ = serde_json::to_writer(&mut hasher, &*context);
             }
-            Ok(Job::Template { template, data, nav }) => {
-                std::hash::Hasher::write(&mut hasher.0, template.as_bytes());
-                if let Some(nav) = nav {
-                    std::hash::Hasher::write_u64(&mut hasher.0, self.nav_hashes[nav]);
+            Origin::TagIndex => {
+                for tag in &site.tags {
+                    (&tag.name, &tag.slug, tag.pages.len()).hash(&mut h);
                 }
-                let _ = serde_json::to_writer(&mut hasher, &data);
+                self.nav_hashes[0].hash(&mut h);
             }
+            Origin::Tag(i, n) => {
+                let tag = &site.tags[*i];
+                (&tag.name, &tag.slug, n, tag.pages.len()).hash(&mut h);
+                let start = (n - 1) * LISTING_PAGE_SIZE;
+                let end = (start + LISTING_PAGE_SIZE).min(tag.pages.len());
+                summaries(&tag.pages[start.min(end)..end], &mut h);
+                self.nav_hashes[0].hash(&mut h);
+            }
+            Origin::Alias(i) => {
+                let alias = &site.aliases[*i];
+                (&alias.path, self.summaries[alias.page].hash).hash(&mut h);
+            }
+            Origin::NotFound => self.nav_hashes[0].hash(&mut h),
+            Origin::Sitemap => sitemap(input).hash(&mut h),
+            Origin::Robots => {}
+            Origin::Static(Body::Copy(path)) => stamp(path).hash(&mut h),
+            Origin::Static(body) => xxh3_64(&body.read().unwrap_or_default()).hash(&mut h),
+            Origin::Asset(i) => stamp(&input.assets[*i].file).hash(&mut h),
+            // Handled by the first arm: `page_listing` is set for both.
+            Origin::Page(_) | Origin::SectionListing(..) => {}
         }
-        std::hash::Hasher::finish(&hasher.0)
+        h.finish()
     }
 
-    fn job(&self, entry: &PlanEntry, with_content: bool) -> Result<Job, Diagnostic> {
+    fn job(&self, entry: &PlanEntry) -> Result<Job, Diagnostic> {
         let input = self.input;
         let path = entry.path.clone();
         let base = &input.cfg.base_url;
         Ok(match &entry.origin {
-            Origin::Page(id) => self.page_job(*id, 1, with_content),
+            Origin::Page(id) => self.page_job(*id, 1),
             Origin::SectionListing(section, n) => {
-                self.page_job(input.site.sections[*section].page, *n, with_content)
+                self.page_job(input.site.sections[*section].page, *n)
             }
             Origin::TagIndex => {
                 let tags: Vec<_> = input
@@ -406,7 +513,7 @@ impl<'a> Renderer<'a> {
             Origin::Tag(i, n) => {
                 let tag = &input.site.tags[*i];
                 let dir = format!("tags/{}/", tag.slug);
-                let (pages, pagination) = listing(input, &tag.pages, &dir, *n);
+                let (pages, pagination) = self.listing(&tag.pages, &dir, *n);
                 let data = serde_json::json!({
                     "tag": { "name": tag.name, "url": base.url(&dir), "count": tag.pages.len() },
                     "pages": pages,
@@ -416,13 +523,10 @@ impl<'a> Renderer<'a> {
             }
             Origin::Alias(i) => {
                 let alias = &input.site.aliases[*i];
+                let target = &self.summaries[alias.page].link;
                 let page = &input.site.pages[alias.page];
                 let data = serde_json::json!({
-                    "target": {
-                        "title": page.title,
-                        "url": base.url(&page.path),
-                        "permalink": base.permalink(&page.path),
-                    }
+                    "target": { "title": target.title, "url": target.url, "permalink": base.permalink(&page.path) }
                 });
                 Job::Template { template: "alias.html", data, nav: None }
             }
@@ -446,14 +550,26 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn page_job(&self, id: PageId, listing_page: usize, with_content: bool) -> Job {
+    /// The listing of `ids`, page `n`, with pagination links below `dir`.
+    fn listing(&self, ids: &[PageId], dir: &str, n: usize) -> (Vec<EntryView>, Option<Pagination>) {
+        let start = (n - 1) * LISTING_PAGE_SIZE;
+        let entries = ids
+            .iter()
+            .skip(start)
+            .take(LISTING_PAGE_SIZE)
+            .map(|&id| self.summaries[id].entry.clone())
+            .collect();
+        (entries, pagination(&self.input.cfg.base_url, ids.len(), dir, n))
+    }
+
+    fn page_job(&self, id: PageId, listing_page: usize) -> Job {
         let input = self.input;
         let site = input.site;
         let cfg = input.cfg;
         let base = &cfg.base_url;
         let page = &site.pages[id];
-        let url = base.url(&page.path);
-        let every = cfg.governance.review_every;
+        let own = &self.summaries[id];
+        let url = own.link.url.clone();
 
         let template = match &page.meta.template {
             Some(t) => t.clone(),
@@ -463,24 +579,21 @@ impl<'a> Renderer<'a> {
         };
         let pos = self.positions[id];
         let order = &site.order;
-        let prev = pos.checked_sub(1).map(|p| link_view(input, order[p]));
-        let next = order.get(pos + 1).map(|&p| link_view(input, p));
+        let prev = pos.checked_sub(1).map(|p| self.summaries[order[p]].link.clone());
+        let next = order.get(pos + 1).map(|&p| self.summaries[p].link.clone());
         let backlinks_all = &input.graph.backlinks[id];
         let backlinks: Vec<BacklinkView> = backlinks_all
             .iter()
             .take(BACKLINK_LIMIT)
             .map(|&b| {
-                let p = &site.pages[b];
-                let section =
-                    (!p.is_index).then(|| site.pages[site.sections[p.section].page].title.clone());
-                BacklinkView { title: p.title.clone(), url: base.url(&p.path), section }
+                let s = &self.summaries[b];
+                BacklinkView {
+                    title: s.link.title.clone(),
+                    url: s.link.url.clone(),
+                    section: s.section_title.clone(),
+                }
             })
             .collect();
-        let content = if with_content {
-            fill_links(&page.doc.html, &input.graph.links[id])
-        } else {
-            String::new()
-        };
         let toc = toc(page);
         let view = PageView {
             title: page.title.clone(),
@@ -490,7 +603,7 @@ impl<'a> Renderer<'a> {
             url: url.clone(),
             permalink: base.permalink(&page.path),
             source: page.rel.clone(),
-            content,
+            content: fill_links(&page.doc.html, &input.graph.links[id]),
             toc: toc.clone(),
             word_count: page.doc.word_count,
             reading_minutes: page.doc.word_count.div_ceil(220).max(1),
@@ -514,30 +627,31 @@ impl<'a> Renderer<'a> {
             single_owner: single_owner(page),
             systems: page.meta.systems.clone().unwrap_or_default(),
             status: page.meta.status.map(|s| s.as_str()),
-            review: review_view(page, every, input.today),
+            review: review_view(page, cfg.governance.review_every, input.today),
             updated: page.meta.updated.map(crate::dates::human_date),
             updated_iso: page.meta.updated.map(|d| d.to_string()),
             draft: page.meta.draft == Some(true),
             is_home: page.is_home(),
             is_section: page.is_index,
-            ancestors: site.ancestors(id).into_iter().map(|a| link_view(input, a)).collect(),
+            ancestors: site
+                .ancestors(id)
+                .into_iter()
+                .map(|a| self.summaries[a].link.clone())
+                .collect(),
             prev,
             next,
             backlinks: backlinks.clone(),
             backlinks_more: backlinks_all.len().saturating_sub(BACKLINK_LIMIT),
-            extra: serde_json::Value::Object(page.meta.extra.clone().into_iter().collect()),
+            extra: serde_json::Value::Object(page.meta.extra.0.clone().into_iter().collect()),
         };
         let section = page.is_index.then(|| {
             let section = &site.sections[page.section];
-            let (pages, pagination) = listing(input, &section.pages, &page.path, listing_page);
+            let (pages, pagination) = self.listing(&section.pages, &page.path, listing_page);
             let subsections = if listing_page == 1 {
                 section
                     .subsections
                     .iter()
-                    .map(|&s| {
-                        let sp = site.sections[s].page;
-                        entry_view(site, sp, base.url(&site.pages[sp].path), every, input.today)
-                    })
+                    .map(|&s| self.summaries[site.sections[s].page].entry.clone())
                     .collect()
             } else {
                 Vec::new()
@@ -547,17 +661,34 @@ impl<'a> Renderer<'a> {
                 url,
                 subsections,
                 pages,
-                page_count: site.count_pages(page.section),
+                page_count: own.entry.page_count,
                 pagination,
             }
         });
         Job::Page {
-            id,
             template,
             context: Box::new(PageContext { page: view, section, toc, backlinks }),
             nav: page.section,
         }
     }
+}
+
+/// What other pages show of page `id`.
+fn summarise(input: &RenderInput<'_>, id: PageId) -> Summary {
+    let site = input.site;
+    let page = &site.pages[id];
+    let url = input.cfg.base_url.url(&page.path);
+    let link = LinkView { title: page.title.clone(), url: url.clone() };
+    let section_title =
+        (!page.is_index).then(|| site.pages[site.sections[page.section].page].title.clone());
+    let entry = entry_view(site, id, url, input.cfg.governance.review_every, input.today);
+    let hash = hash_of(&(&link, &section_title, &entry));
+    Summary { link, section_title, entry, hash }
+}
+
+/// A file's size and modification time, which change when it is saved.
+fn stamp(path: &std::path::Path) -> Option<(u64, Option<std::time::SystemTime>)> {
+    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()))
 }
 
 /// Generated pages have no page, section, table of contents or backlinks.
@@ -571,19 +702,6 @@ fn generated_data(mut data: serde_json::Value) -> serde_json::Value {
         }
     }
     data
-}
-
-/// Feeds serialized bytes into a hasher.
-struct HashWriter(Xxh3);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        std::hash::Hasher::write(&mut self.0, buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Renders every entry of `plan`, in parallel, handing each file to `sink`. Template errors
@@ -684,42 +802,6 @@ fn site_view(input: &RenderInput<'_>) -> SiteView {
     }
 }
 
-fn link_view(input: &RenderInput<'_>, id: PageId) -> LinkView {
-    let page = &input.site.pages[id];
-    LinkView { title: page.title.clone(), url: input.cfg.base_url.url(&page.path) }
-}
-
-fn nav_item(
-    input: &RenderInput<'_>,
-    section: SectionId,
-    open: &HashSet<SectionId>,
-    current: SectionId,
-) -> NavItem {
-    let site = input.site;
-    let s = &site.sections[section];
-    let page = &site.pages[s.page];
-    let is_open = open.contains(&section);
-    let pages = if is_open {
-        s.pages.iter().take(NAV_PAGE_LIMIT).map(|&p| link_view(input, p)).collect()
-    } else {
-        Vec::new()
-    };
-    NavItem {
-        title: page.title.clone(),
-        url: input.cfg.base_url.url(&page.path),
-        is_section: true,
-        open: is_open,
-        current_section: section == current,
-        pages,
-        subsections: if is_open {
-            s.subsections.iter().map(|&c| nav_item(input, c, open, current)).collect()
-        } else {
-            Vec::new()
-        },
-        more: if is_open { s.pages.len().saturating_sub(NAV_PAGE_LIMIT) } else { 0 },
-    }
-}
-
 /// Marks the link to `url` in a navigation fragment as the current page.
 fn mark_current(nav: &str, url: &str) -> String {
     let mut needle = String::from("href=\"");
@@ -782,32 +864,17 @@ fn inject(mut html: String, live_reload: Option<&str>, path: &str) -> String {
     html
 }
 
-/// The listing of `ids`, page `n`, with pagination links below `dir`.
-fn listing(
-    input: &RenderInput<'_>,
-    ids: &[PageId],
+/// Pagination links for page `n` of a listing of `total` items below `dir`.
+fn pagination(
+    base: &crate::config::BaseUrl,
+    total_items: usize,
     dir: &str,
     n: usize,
-) -> (Vec<EntryView>, Option<Pagination>) {
-    let total = pages_of(ids.len());
+) -> Option<Pagination> {
+    let total = pages_of(total_items);
     let start = (n - 1) * LISTING_PAGE_SIZE;
-    let every = input.cfg.governance.review_every;
-    let entries = ids
-        .iter()
-        .skip(start)
-        .take(LISTING_PAGE_SIZE)
-        .map(|&id| {
-            entry_view(
-                input.site,
-                id,
-                input.cfg.base_url.url(&input.site.pages[id].path),
-                every,
-                input.today,
-            )
-        })
-        .collect();
-    let pagination = (total > 1).then(|| {
-        let url = |k: usize| input.cfg.base_url.url(&listing_path(dir, k));
+    (total > 1).then(|| {
+        let url = |k: usize| base.url(&listing_path(dir, k));
         // A bounded window of page numbers around the current one.
         let lo = n.saturating_sub(3).max(1);
         let hi = (n + 3).min(total);
@@ -826,11 +893,10 @@ fn listing(
             next: (n < total).then(|| url(n + 1)),
             pages,
             first_item: start + 1,
-            last_item: (start + LISTING_PAGE_SIZE).min(ids.len()),
-            total_items: ids.len(),
+            last_item: (start + LISTING_PAGE_SIZE).min(total_items),
+            total_items,
         }
-    });
-    (entries, pagination)
+    })
 }
 
 fn sitemap(input: &RenderInput<'_>) -> String {

@@ -55,6 +55,14 @@ struct TemplateSource {
     text: String,
 }
 
+/// How `asset()` writes URLs: with a content hash (builds: cache for ever) or plain (the dev
+/// server, which sends ETags instead, so that a CSS edit does not change every page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetUrls {
+    Hashed,
+    Plain,
+}
+
 /// A loaded theme: templates compiled, static files listed.
 pub struct Theme {
     pub tera: Tera,
@@ -65,7 +73,7 @@ pub struct Theme {
 
 impl Theme {
     /// Loads the embedded theme and the site's overrides, reporting template errors.
-    pub fn load(cfg: &Config, diags: &mut Diagnostics) -> Option<Theme> {
+    pub fn load(cfg: &Config, urls: AssetUrls, diags: &mut Diagnostics) -> Option<Theme> {
         let mut sources: HashMap<String, TemplateSource> = TEMPLATES
             .iter()
             .map(|(name, text)| {
@@ -94,7 +102,7 @@ impl Theme {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         // Functions must exist before templates that call them are compiled.
-        let hashes = AssetHashes::new(&cfg.base_url.path, &statics);
+        let hashes = AssetHashes::new(&cfg.base_url.path, &statics, urls);
         tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
             hashes.url(path)
@@ -153,6 +161,17 @@ fn walk(dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     for entry in walker {
         match entry {
+            Ok(entry)
+                if entry.path_is_symlink() && !crate::content::load::inside(dir, entry.path()) =>
+            {
+                diags.push(
+                    Diagnostic::warning(
+                        Some(Span::file(entry.path())),
+                        "skipped: the symbolic link points outside its folder",
+                    )
+                    .with_help("copy the file into the folder instead"),
+                );
+            }
             Ok(entry) if entry.path().is_file() => {
                 let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
                 match rel.to_str() {
@@ -180,14 +199,15 @@ fn walk(dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
 #[derive(Clone)]
 struct AssetHashes {
     base: String,
+    urls: AssetUrls,
     files: Arc<BTreeMap<String, (Body, OnceLock<String>)>>,
 }
 
 impl AssetHashes {
-    fn new(base: &str, statics: &BTreeMap<String, Body>) -> AssetHashes {
+    fn new(base: &str, statics: &BTreeMap<String, Body>, urls: AssetUrls) -> AssetHashes {
         let files =
             statics.iter().map(|(k, v)| (k.clone(), (v.clone(), OnceLock::new()))).collect();
-        AssetHashes { base: base.to_string(), files: Arc::new(files) }
+        AssetHashes { base: base.to_string(), urls, files: Arc::new(files) }
     }
 
     fn url(&self, path: &str) -> TeraResult<String> {
@@ -197,6 +217,9 @@ impl AssetHashes {
                 "asset(path=\"{path}\"): there is no such file in static/"
             )));
         };
+        if self.urls == AssetUrls::Plain {
+            return Ok(format!("{}{path}", self.base));
+        }
         let hash = hash.get_or_init(|| match body.read() {
             Ok(bytes) => format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))[..10].to_string(),
             Err(_) => "0".into(),

@@ -8,4 +8,5 @@ mod content;
 mod js;
 mod robustness;
 mod scaffold;
+mod serve;
 mod support;

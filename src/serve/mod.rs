@@ -1,0 +1,318 @@
+//! `opsbook serve`: build in memory, serve over HTTP, rebuild on every save, live-reload.
+//!
+//! One thread owns the site and rebuilds it: it waits for file events, debounces them into
+//! a batch, rebuilds, then publishes the new files and tells the open tabs. Rebuilds never
+//! run in parallel; changes that arrive during one are coalesced into the next. HTTP runs
+//! on tokio. Nothing is written to disk: `public/` and the site folder are never touched.
+
+pub mod http;
+pub mod site;
+pub mod watch;
+
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Instant;
+
+use notify::Watcher as _;
+use thiserror::Error;
+
+use self::http::{LiveEvent, Shared, Snapshot};
+use self::site::{DevSite, Rebuilt};
+use self::watch::{Debouncer, MAX_WAIT, QUIET, classify};
+
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error(
+        "{0} is already in use (is another `opsbook serve` running?); choose another port with --port"
+    )]
+    PortInUse(SocketAddr),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("cannot watch the site's files: {0}")]
+    Watch(#[from] notify::Error),
+    #[error("cannot start the server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    pub drafts: bool,
+    pub color: bool,
+}
+
+/// Serves the site until Ctrl-C (or SIGTERM).
+pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
+    let wanted = SocketAddr::new(opts.bind, opts.port);
+    let listener = std::net::TcpListener::bind(wanted).map_err(|err| match err.kind() {
+        std::io::ErrorKind::AddrInUse => ServeError::PortInUse(wanted),
+        _ => ServeError::Bind(wanted, err),
+    })?;
+    let addr = listener.local_addr()?;
+    let origin = match addr {
+        SocketAddr::V6(v6) => format!("http://[{}]:{}", v6.ip(), v6.port()),
+        SocketAddr::V4(v4) => format!("http://{v4}"),
+    };
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "{}: serving on {addr}: anyone who can reach this machine can read the site",
+            paint(opts.color, "\x1b[33;1m", "warning")
+        );
+    }
+
+    let mut site = DevSite::new(opts.root.clone(), opts.drafts, origin.clone());
+    let first = site.build_all();
+    report(&site, &first, opts.color, true);
+    let title = site.title();
+    let shared = Arc::new(Shared::new(snapshot(&site, &first)));
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watcher = watch::watch(&opts.root, tx)?;
+    {
+        let shared = shared.clone();
+        let color = opts.color;
+        std::thread::Builder::new()
+            .name("opsbook-rebuild".into())
+            .spawn(move || rebuild_loop(site, watcher, rx, shared, color))?;
+    }
+
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(async {
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let stopped = shutdown_signal()?;
+        let base = shared.snapshot().base.clone();
+        let url = format!("{origin}{base}");
+        println!("Serving {title} at {url} (Ctrl-C to stop)");
+        let _ = std::io::stdout().flush();
+        if opts.open
+            && let Err(err) = opener::open(&url)
+        {
+            eprintln!("could not open a browser: {err}");
+        }
+        let stop = shared.shutdown.clone();
+        axum::serve(listener, http::router(shared.clone()))
+            .with_graceful_shutdown(async move {
+                stopped.await;
+                let _ = stop.send(true);
+            })
+            .await
+    })?;
+    println!("Stopped.");
+    Ok(())
+}
+
+/// Installs the Ctrl-C and SIGTERM handlers now (so that a signal arriving right after the
+/// server says it is ready stops it cleanly) and returns a future that completes on one.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
+}
+
+/// Waits for changes, rebuilds, publishes; forever (until the watcher goes away).
+fn rebuild_loop(
+    mut site: DevSite,
+    mut watcher: notify::RecommendedWatcher,
+    rx: Receiver<PathBuf>,
+    shared: Arc<Shared>,
+    color: bool,
+) {
+    let root = site.root().to_path_buf();
+    let mut watched: Vec<PathBuf> = ["content", "templates", "static"]
+        .iter()
+        .map(|d| root.join(d))
+        .filter(|d| d.is_dir())
+        .collect();
+    let mut debouncer = Debouncer::new(QUIET, MAX_WAIT);
+    loop {
+        let received = match debouncer.deadline() {
+            None => rx.recv().map(Some).map_err(|_| ()),
+            Some(deadline) => {
+                match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                    Ok(path) => Ok(Some(path)),
+                    Err(RecvTimeoutError::Timeout) => Ok(None),
+                    Err(RecvTimeoutError::Disconnected) => Err(()),
+                }
+            }
+        };
+        let Ok(first) = received else { return };
+        for path in first.into_iter().chain(rx.try_iter()) {
+            if let Some(change) = classify(&root, &path) {
+                debouncer.add(Instant::now(), change);
+            }
+        }
+        let Some(batch) = debouncer.take_if_due(Instant::now()) else { continue };
+        // Folders created after the server started are watched from now on.
+        for dir in ["content", "templates", "static"].map(|d| root.join(d)) {
+            if dir.is_dir()
+                && !watched.contains(&dir)
+                && watcher.watch(&dir, notify::RecursiveMode::Recursive).is_ok()
+            {
+                watched.push(dir);
+            }
+        }
+        let rebuilt = site.rebuild(&batch);
+        report(&site, &rebuilt, color, false);
+        let events = live_events(&site, &rebuilt, &shared.snapshot().base);
+        shared.publish(snapshot(&site, &rebuilt), events);
+    }
+}
+
+/// The diagnostics of a failed build, for the overlay (paths relative to the site).
+fn error_report(site: &DevSite, rebuilt: &Rebuilt) -> Option<Arc<serde_json::Value>> {
+    if rebuilt.ok {
+        return None;
+    }
+    let mut diags = rebuilt.diagnostics.clone();
+    diags.relativize(site.root());
+    Some(Arc::new(serde_json::json!({
+        "errors": diags.error_count(),
+        "warnings": diags.warning_count(),
+        "diagnostics": diags.sorted(),
+    })))
+}
+
+fn snapshot(site: &DevSite, rebuilt: &Rebuilt) -> Snapshot {
+    let base = site.base_path();
+    let errors = error_report(site, rebuilt);
+    Snapshot {
+        error_page: Arc::from(error_page(&base, errors.as_deref()).into_bytes()),
+        base,
+        files: site.files(),
+        errors,
+        built: site.built(),
+    }
+}
+
+fn live_events(site: &DevSite, rebuilt: &Rebuilt, old_base: &str) -> Vec<LiveEvent> {
+    if let Some(report) = error_report(site, rebuilt) {
+        return vec![LiveEvent::BuildError { report }];
+    }
+    let base = site.base_path();
+    let mut events = vec![LiveEvent::BuildOk];
+    if rebuilt.changed.is_empty() && rebuilt.removed.is_empty() && base == old_base {
+        return events;
+    }
+    let url = |path: &str| {
+        let dir = path.strip_suffix("index.html").filter(|d| d.is_empty() || d.ends_with('/'));
+        format!("{base}{}", dir.unwrap_or(path))
+    };
+    let all: Vec<&String> = rebuilt.changed.iter().chain(&rebuilt.removed).collect();
+    if base == old_base && rebuilt.removed.is_empty() && all.iter().all(|p| p.ends_with(".css")) {
+        events.push(LiveEvent::Css { urls: all.iter().map(|p| url(p)).collect() });
+    } else {
+        let mut files: Vec<String> = all.iter().map(|p| p.to_string()).collect();
+        if base != old_base {
+            // Every URL moved: every tab reloads (and the 404 page tells them where to go).
+            files.extend(site.files().keys().cloned());
+        }
+        events.push(LiveEvent::Reload { urls: all.iter().map(|p| url(p)).collect(), files });
+    }
+    events
+}
+
+/// What every page shows until the first build succeeds.
+fn error_page(base: &str, report: Option<&serde_json::Value>) -> String {
+    let mut items = String::new();
+    for d in report.and_then(|r| r["diagnostics"].as_array()).into_iter().flatten() {
+        let loc = match (d["file"].as_str(), d["line"].as_u64()) {
+            (Some(file), Some(line)) => {
+                format!("{file}:{line}:{}: ", d["column"].as_u64().unwrap_or(1))
+            }
+            (Some(file), None) => format!("{file}: "),
+            _ => String::new(),
+        };
+        let mut item =
+            format!("<li><b>{}</b>{}", escape(&loc), escape(d["message"].as_str().unwrap_or("")));
+        if let Some(line) = d["source_line"].as_str() {
+            item.push_str(&format!("<pre>{}</pre>", escape(line)));
+        }
+        if let Some(help) = d["help"].as_str() {
+            item.push_str(&format!("<p>help: {}</p>", escape(help)));
+        }
+        item.push_str("</li>");
+        items.push_str(&item);
+    }
+    let tag =
+        DevSite::live_reload_tag(base).replace("{path}", "__error__").replace("{version}", "error");
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Build failed · opsbook</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:3rem auto;padding:0 1rem;color:#1b2430}}\
+         pre{{background:#f3f5f7;padding:.5rem .7rem;border-radius:6px;overflow-x:auto}}li{{margin:1rem 0}}b{{color:#a1161e}}\
+         @media (prefers-color-scheme:dark){{body{{background:#0f1419;color:#e3e8ee}}pre{{background:#1b232c}}b{{color:#ff9b9b}}}}</style></head>\
+         <body><h1>The site could not be built</h1><p>Fix the problems below and save: this page reloads by itself.</p><ol>{items}</ol>{tag}</body></html>"
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn paint(color: bool, code: &str, text: &str) -> String {
+    if color { format!("{code}{text}\x1b[0m") } else { text.to_string() }
+}
+
+/// Prints the outcome of a build to the terminal.
+fn report(site: &DevSite, rebuilt: &Rebuilt, color: bool, first: bool) {
+    let base = std::env::current_dir().ok().filter(|cwd| site.root().starts_with(cwd));
+    let base = base.as_deref().unwrap_or(site.root());
+    let mut err = std::io::stderr().lock();
+    for d in rebuilt.diagnostics.sorted() {
+        let _ = writeln!(err, "{}", d.render(base, color));
+    }
+    let elapsed = crate::duration(rebuilt.elapsed);
+    if rebuilt.ok {
+        let line = if first {
+            format!("Built {} pages in {elapsed}", crate::thousands(rebuilt.pages))
+        } else {
+            let shown: Vec<&str> = rebuilt.changed.iter().take(3).map(String::as_str).collect();
+            let more = rebuilt.changed.len().saturating_sub(3);
+            let list = if shown.is_empty() {
+                "no output changed".to_string()
+            } else if more > 0 {
+                format!("{} and {more} more", shown.join(", "))
+            } else {
+                shown.join(", ")
+            };
+            format!("Rebuilt in {elapsed}: {list}")
+        };
+        let _ = writeln!(std::io::stdout(), "{line}");
+        let _ = std::io::stdout().flush();
+    } else {
+        let count = rebuilt.diagnostics.error_count();
+        let tail = if site.built() {
+            "still serving the last good build"
+        } else {
+            "the browser shows these errors until the site builds"
+        };
+        let _ = writeln!(
+            err,
+            "{}: the build failed with {count} error{} in {elapsed}; {tail}",
+            paint(color, "\x1b[31;1m", "error"),
+            if count == 1 { "" } else { "s" },
+        );
+    }
+}

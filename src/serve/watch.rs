@@ -1,0 +1,219 @@
+//! Watching the site's inputs: sorting file events into kinds of change (Zola's
+//! `fs_utils` rule), ignoring editor temp and swap files, and debouncing bursts.
+//!
+//! The debouncer waits for a quiet period across *all* files, not per file: a `git
+//! checkout` of 500 files is one rebuild, while a single save is rebuilt after only the
+//! quiet period. It is a plain state machine with the clock passed in, so its tests need
+//! no sleeping; the serve loop feeds it events and waits until its deadline.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::config::CONFIG_FILE;
+use crate::content::load::is_ignored_name;
+
+/// How long the files must be quiet before a rebuild starts.
+pub const QUIET: Duration = Duration::from_millis(8);
+/// The longest a stream of changes is held back before a rebuild starts anyway.
+pub const MAX_WAIT: Duration = Duration::from_secs(2);
+
+/// What a changed path means for the site.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// `opsbook.toml`: everything is rebuilt.
+    Config,
+    /// Anything under `templates/`: every page is re-rendered.
+    Template,
+    /// A file (or folder) under `static/`, relative to it.
+    Static(String),
+    /// A file (or folder) under `content/`, relative to it.
+    Content(String),
+}
+
+/// Sorts one changed path. `None` for paths the site does not read: editor leftovers,
+/// the output folder, version control.
+pub fn classify(root: &Path, path: &Path) -> Option<Change> {
+    let rel = path.strip_prefix(root).ok()?;
+    if rel.components().any(|c| is_ignored_name(&c.as_os_str().to_string_lossy())) {
+        return None;
+    }
+    let mut parts = rel.components();
+    let first = parts.next()?.as_os_str().to_str()?;
+    let rest = parts.as_path().to_string_lossy().replace('\\', "/");
+    match first {
+        CONFIG_FILE if rest.is_empty() => Some(Change::Config),
+        "templates" => Some(Change::Template),
+        "static" if !rest.is_empty() => Some(Change::Static(rest)),
+        "static" => Some(Change::Template),
+        "content" => Some(Change::Content(rest)),
+        _ => None,
+    }
+}
+
+/// Changes collected over one quiet period.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub changes: BTreeSet<Change>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// Collects changes until the files have been quiet for `quiet`, or `max` has passed since
+/// the first change.
+#[derive(Debug)]
+pub struct Debouncer {
+    quiet: Duration,
+    max: Duration,
+    first: Option<Instant>,
+    last: Option<Instant>,
+    batch: Batch,
+}
+
+impl Debouncer {
+    pub fn new(quiet: Duration, max: Duration) -> Debouncer {
+        Debouncer { quiet, max, first: None, last: None, batch: Batch::default() }
+    }
+
+    pub fn add(&mut self, now: Instant, change: Change) {
+        self.first.get_or_insert(now);
+        self.last = Some(now);
+        self.batch.changes.insert(change);
+    }
+
+    /// When the pending batch is due, or `None` when nothing is pending.
+    pub fn deadline(&self) -> Option<Instant> {
+        Some((self.last? + self.quiet).min(self.first? + self.max))
+    }
+
+    /// The batch, if its deadline has passed.
+    pub fn take_if_due(&mut self, now: Instant) -> Option<Batch> {
+        if now < self.deadline()? {
+            return None;
+        }
+        self.first = None;
+        self.last = None;
+        Some(std::mem::take(&mut self.batch))
+    }
+}
+
+/// Starts watching the site's inputs; every relevant path is sent to `events`. The
+/// watcher stops when the returned value is dropped.
+pub fn watch(root: &Path, events: Sender<PathBuf>) -> notify::Result<notify::RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+        let Ok(event) = result else { return };
+        let relevant =
+            matches!(
+                event.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any
+            ) && !matches!(event.kind, EventKind::Modify(notify::event::ModifyKind::Metadata(_)));
+        if relevant {
+            for path in event.paths {
+                let _ = events.send(path);
+            }
+        }
+    })?;
+    // The root itself, not recursively: opsbook.toml, and input folders created later.
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for dir in ["content", "templates", "static"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher.watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(watcher)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_sort_into_kinds_of_change() {
+        let root = Path::new("/site");
+        let cases = [
+            ("/site/opsbook.toml", Some(Change::Config)),
+            (
+                "/site/content/returns/refunds.md",
+                Some(Change::Content("returns/refunds.md".into())),
+            ),
+            ("/site/content/returns", Some(Change::Content("returns".into()))),
+            ("/site/content/img/flow.png", Some(Change::Content("img/flow.png".into()))),
+            ("/site/templates/page.html", Some(Change::Template)),
+            ("/site/templates/partials/x.html", Some(Change::Template)),
+            ("/site/static/assets/opsbook.css", Some(Change::Static("assets/opsbook.css".into()))),
+            ("/site/content/returns/.refunds.md.swp", None),
+            ("/site/content/returns/refunds.md~", None),
+            ("/site/content/returns/#refunds.md#", None),
+            ("/site/content/.git/HEAD", None),
+            ("/site/content/returns/4913", None),
+            ("/site/public/index.html", None),
+            ("/site/.git/index", None),
+            ("/site/opsbook.toml.swp", None),
+            ("/elsewhere/content/a.md", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(classify(root, Path::new(path)), want, "{path}");
+        }
+    }
+
+    fn at(base: Instant, ms: u64) -> Instant {
+        base + Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn a_single_change_is_due_after_the_quiet_period() {
+        let t0 = Instant::now();
+        let mut d = Debouncer::new(Duration::from_millis(10), Duration::from_secs(2));
+        assert_eq!(d.deadline(), None);
+        d.add(t0, Change::Config);
+        assert_eq!(d.deadline(), Some(at(t0, 10)));
+        assert!(d.take_if_due(at(t0, 9)).is_none());
+        let batch = d.take_if_due(at(t0, 10)).unwrap();
+        assert_eq!(batch.changes.len(), 1);
+        assert_eq!(d.deadline(), None, "nothing pending after the batch is taken");
+    }
+
+    #[test]
+    fn a_burst_of_500_changes_is_one_batch() {
+        let t0 = Instant::now();
+        let mut d = Debouncer::new(Duration::from_millis(10), Duration::from_secs(2));
+        for i in 0..500 {
+            // A change every 3 ms (a slow git checkout): never quiet for 10 ms.
+            let now = at(t0, i * 3);
+            d.add(now, Change::Content(format!("p{i}.md")));
+            assert!(d.take_if_due(now).is_none());
+        }
+        assert!(d.take_if_due(at(t0, 1500)).is_none());
+        let batch = d.take_if_due(at(t0, 1507)).unwrap();
+        assert_eq!(batch.changes.len(), 500);
+    }
+
+    #[test]
+    fn an_endless_stream_is_cut_at_the_maximum_wait() {
+        let t0 = Instant::now();
+        let mut d = Debouncer::new(Duration::from_millis(10), Duration::from_millis(100));
+        for i in 0..30 {
+            d.add(at(t0, i * 5), Change::Template);
+        }
+        assert_eq!(d.deadline(), Some(at(t0, 100)));
+        assert!(d.take_if_due(at(t0, 100)).is_some());
+    }
+
+    #[test]
+    fn repeated_changes_to_one_file_are_one_change() {
+        let t0 = Instant::now();
+        let mut d = Debouncer::new(Duration::from_millis(10), Duration::from_secs(2));
+        for i in 0..5 {
+            d.add(at(t0, i), Change::Content("a.md".into()));
+        }
+        assert_eq!(d.take_if_due(at(t0, 20)).unwrap().changes.len(), 1);
+    }
+}
