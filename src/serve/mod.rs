@@ -21,7 +21,7 @@ use thiserror::Error;
 
 use self::http::{LiveEvent, Shared, Snapshot};
 use self::site::{DevSite, Rebuilt};
-use self::watch::{Debouncer, MAX_WAIT, QUIET, classify};
+use self::watch::{BURST_QUIET, Debouncer, MAX_WAIT, QUIET, classify};
 
 #[derive(Debug, Error)]
 pub enum ServeError {
@@ -146,7 +146,7 @@ fn rebuild_loop(
         .map(|d| root.join(d))
         .filter(|d| d.is_dir())
         .collect();
-    let mut debouncer = Debouncer::new(QUIET, MAX_WAIT);
+    let mut debouncer = Debouncer::new(QUIET, BURST_QUIET, MAX_WAIT);
     loop {
         let received = match debouncer.deadline() {
             None => rx.recv().map(Some).map_err(|_| ()),

@@ -37,6 +37,9 @@ fn content(rel: &str) -> Change {
     Change::Content(rel.into())
 }
 
+/// An edit to a site on disk.
+type Edit = Box<dyn Fn(&TestSite)>;
+
 /// After every kind of edit, the incrementally rebuilt site equals a fresh build byte for
 /// byte, so skipping unchanged pages never serves a stale one.
 #[test]
@@ -46,11 +49,11 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
     assert!(dev.build_all().ok);
     let pps = "content/fulfillment/pick-pack-ship.md";
     let original = site.read(pps);
-    let edits: Vec<(&str, Box<dyn Fn(&TestSite)>, Vec<Change>)> = vec![
+    let edits: Vec<(&str, Edit, Vec<Change>)> = vec![
         (
             "body text",
             Box::new(move |s| {
-                s.write(pps, &format!("{original}\nA new closing line.\n")).clone_unit()
+                s.write(pps, &format!("{original}\nA new closing line.\n"));
             }),
             vec![content("fulfillment/pick-pack-ship.md")],
         ),
@@ -60,7 +63,7 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
                 let text = s
                     .read(pps)
                     .replace("title = \"Pick, Pack & Ship\"", "title = \"Pick, Pack and Ship\"");
-                s.write(pps, &text).clone_unit()
+                s.write(pps, &text);
             }),
             vec![content("fulfillment/pick-pack-ship.md")],
         ),
@@ -68,7 +71,7 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
             "an owner (listing badges and the process card)",
             Box::new(|s| {
                 let text = s.read(pps).replace("owner = \"Luis Ferreira\"", "owner = \"Mei Tan\"");
-                s.write(pps, &text).clone_unit()
+                s.write(pps, &text);
             }),
             vec![content("fulfillment/pick-pack-ship.md")],
         ),
@@ -78,8 +81,7 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
                 s.write(
                     "content/fulfillment/dock-checks.md",
                     "+++\ntitle = \"Dock checks\"\nweight = 1\ntags = [\"dock\"]\n+++\n\nSee [[pick-pack-ship]] and [[carrier-cutoffs]].\n",
-                )
-                .clone_unit()
+                );
             }),
             vec![content("fulfillment/dock-checks.md")],
         ),
@@ -89,7 +91,7 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
                 let rel = "content/returns/_index.md";
                 let text =
                     s.read(rel).replacen("title = \"Returns\"", "title = \"Returns & Refunds\"", 1);
-                s.write(rel, &text).clone_unit()
+                s.write(rel, &text);
             }),
             vec![content("returns/_index.md")],
         ),
@@ -107,30 +109,32 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
                     "content/playbooks/_index.md",
                     "+++\ntitle = \"Playbooks\"\nweight = 99\n+++\n\nPlays.\n",
                 );
-                s.write("content/playbooks/flood.md", "Flooded dock: see [[pick-pack-ship]].\n")
-                    .clone_unit()
+                s.write("content/playbooks/flood.md", "Flooded dock: see [[pick-pack-ship]].\n");
             }),
             vec![content("playbooks")],
         ),
         (
             "an image next to a page",
             Box::new(|s| {
-                s.write("content/playbooks/map.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
-                    .clone_unit()
+                s.write("content/playbooks/map.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
             }),
             vec![content("playbooks/map.svg")],
         ),
         (
             "a static file",
-            Box::new(|s| s.write("static/assets/extra.css", "body { color: red }").clone_unit()),
+            Box::new(|s| {
+                s.write("static/assets/extra.css", "body { color: red }");
+            }),
             vec![Change::Static("assets/extra.css".into())],
         ),
         (
             "a template",
             Box::new(|s| {
                 let base = std::fs::read_to_string(repo().join("templates/base.html")).unwrap();
-                s.write("templates/base.html", &base.replace("Skip to content", "Skip to the page"))
-                    .clone_unit()
+                s.write(
+                    "templates/base.html",
+                    &base.replace("Skip to content", "Skip to the page"),
+                );
             }),
             vec![Change::Template],
         ),
@@ -141,7 +145,7 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
                     "title = \"Northwind Operations Handbook\"",
                     "title = \"Northwind Ops\"",
                 );
-                s.write("opsbook.toml", &text).clone_unit()
+                s.write("opsbook.toml", &text);
             }),
             vec![Change::Config],
         ),
@@ -162,13 +166,6 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
             expected.iter().filter(|(k, v)| got[*k] != **v).map(|(k, _)| k).collect();
         assert!(stale.is_empty(), "{what}: stale outputs {stale:?}");
     }
-}
-
-trait Unit {
-    fn clone_unit(&self);
-}
-impl Unit for TestSite {
-    fn clone_unit(&self) {}
 }
 
 #[test]
@@ -291,10 +288,10 @@ impl Server {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
                 if let Some(name) = line.strip_prefix("event: ") {
                     event = name.to_string();
-                } else if let Some(data) = line.strip_prefix("data: ") {
-                    if tx.send((event.clone(), data.to_string())).is_err() {
-                        return;
-                    }
+                } else if let Some(data) = line.strip_prefix("data: ")
+                    && tx.send((event.clone(), data.to_string())).is_err()
+                {
+                    return;
                 }
             }
         });
