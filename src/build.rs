@@ -24,6 +24,7 @@ use crate::links::{self, LinkGraph};
 use crate::output::OutputFile;
 use crate::render::theme::AssetUrls;
 use crate::render::{self, Plan, RenderInput, Theme};
+use crate::search;
 
 /// The file that marks a folder as opsbook's output.
 pub const MARKER_FILE: &str = ".opsbook";
@@ -34,6 +35,7 @@ pub struct Prepared {
     pub cfg: Config,
     pub site: Site,
     pub assets: Vec<Asset>,
+    pub search: search::SearchIndex,
     pub theme: Theme,
     pub plan: Plan,
     pub graph: LinkGraph,
@@ -48,6 +50,7 @@ impl Prepared {
             graph: &self.graph,
             theme: &self.theme,
             assets: &self.assets,
+            search: &self.search,
             today: self.today,
             live_reload: None,
         }
@@ -76,9 +79,16 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
     let site = content::site::assemble(parsed, AssembleOptions { drafts: opts.drafts }, diags);
     timer.lap("assemble");
     let theme = Theme::load(&cfg, AssetUrls::Hashed, diags)?;
-    let plan = Plan::new(&cfg, &site, &theme, &loaded.assets, diags);
+    timer.lap("theme");
+    let search = if cfg.search.enabled {
+        search::index(&cfg, &site)
+    } else {
+        search::SearchIndex::default()
+    };
+    timer.lap("index");
+    let plan = Plan::new(&cfg, &site, &theme, &loaded.assets, &search, diags);
     let files: HashSet<String> = plan.paths();
-    timer.lap("theme+plan");
+    timer.lap("plan");
     let graph = links::link(&site, &cfg.base_url, &files, diags);
     timer.lap("link");
     if timer.enabled {
@@ -92,6 +102,7 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
         cfg,
         site,
         assets: loaded.assets,
+        search,
         theme,
         plan,
         graph,

@@ -25,8 +25,15 @@ pub struct Config {
     pub base_url: BaseUrl,
     pub markdown: MarkdownConfig,
     pub governance: GovernanceConfig,
+    pub search: SearchConfig,
     /// Free-form `[extra]`, passed to templates as `site.extra`.
     pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchConfig {
+    /// Whether the build writes a search index (and the search page).
+    pub enabled: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -114,6 +121,12 @@ struct RawConfig {
     language: Option<String>,
     markdown: Option<RawMarkdown>,
     governance: Option<RawGovernance>,
+    search: Option<RawSearch>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawSearch {
+    enabled: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,9 +141,10 @@ struct RawGovernance {
 }
 
 const TOP_KEYS: &[&str] =
-    &["title", "base_url", "description", "language", "markdown", "governance", "extra"];
+    &["title", "base_url", "description", "language", "markdown", "governance", "search", "extra"];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const GOVERNANCE_KEYS: &[&str] = &["review_every", "strict"];
+const SEARCH_KEYS: &[&str] = &["enabled"];
 
 /// Settings given on the command line that beat the file.
 #[derive(Debug, Clone, Default)]
@@ -168,7 +182,9 @@ impl Config {
         let before = diags.error_count();
         let top = table.get_ref();
         toml_input::reject_unknown_keys(&source, top, TOP_KEYS, CONFIG_FILE, diags);
-        for (key, allowed) in [("markdown", MARKDOWN_KEYS), ("governance", GOVERNANCE_KEYS)] {
+        for (key, allowed) in
+            [("markdown", MARKDOWN_KEYS), ("governance", GOVERNANCE_KEYS), ("search", SEARCH_KEYS)]
+        {
             if let Some(value) = toml_input::get(top, key) {
                 match value.get_ref().as_table() {
                     Some(sub) => toml_input::reject_unknown_keys(
@@ -210,6 +226,7 @@ impl Config {
                 let allowed = match key.get_ref().as_ref() {
                     "markdown" => MARKDOWN_KEYS,
                     "governance" => GOVERNANCE_KEYS,
+                    "search" => SEARCH_KEYS,
                     _ => continue,
                 };
                 let span = value.span();
@@ -305,6 +322,7 @@ impl Config {
                 review_every,
                 strict: governance.strict.unwrap_or(false),
             },
+            search: SearchConfig { enabled: raw.search.and_then(|s| s.enabled).unwrap_or(true) },
             extra,
         })
     }

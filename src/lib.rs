@@ -15,6 +15,7 @@ pub mod links;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod toml_input;
 

@@ -28,6 +28,8 @@ pub struct SiteView {
     pub permalink: String,
     pub home_url: String,
     pub search_url: String,
+    /// The search index's manifest; null when search is off.
+    pub search_index: Option<String>,
     /// Null when no page has tags.
     pub tags_url: Option<String>,
     pub today: String,

@@ -29,6 +29,7 @@ use crate::content::{Asset, PageId, SectionId, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{LinkGraph, Resolved};
 use crate::output::{Body, OutputFile, index_path};
+use crate::search::{SearchIndex, record_json};
 
 use context::*;
 pub use theme::Theme;
@@ -55,6 +56,12 @@ pub enum Origin {
     Robots,
     Static(Body),
     Asset(usize),
+    /// The search page (`search/index.html`).
+    SearchPage,
+    /// A file of the search index (already built; see `search::index`).
+    SearchIndex(usize),
+    /// A group of search page records (serialized when rendered).
+    SearchRecords(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +91,7 @@ impl Plan {
         site: &Site,
         theme: &Theme,
         assets: &[Asset],
+        search: &SearchIndex,
         diags: &mut Diagnostics,
     ) -> Plan {
         let mut entries = Vec::new();
@@ -128,6 +136,15 @@ impl Plan {
             push(path, Origin::Alias(i));
         }
         push("404.html".into(), Origin::NotFound);
+        if cfg.search.enabled {
+            push("search/index.html".into(), Origin::SearchPage);
+        }
+        for (i, file) in search.files.iter().enumerate() {
+            push(file.path.clone(), Origin::SearchIndex(i));
+        }
+        for (i, shard) in search.records.iter().enumerate() {
+            push(shard.path.clone(), Origin::SearchRecords(i));
+        }
         if cfg.base_url.is_absolute() {
             push("sitemap.xml".into(), Origin::Sitemap);
         }
@@ -191,6 +208,8 @@ fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Origin) -> Str
             format!("an alias of {}", content(&site.pages[alias.page].rel))
         }
         Origin::NotFound => "the generated 404 page".into(),
+        Origin::SearchPage => "the generated search page".into(),
+        Origin::SearchIndex(_) | Origin::SearchRecords(_) => "the search index".into(),
         Origin::Sitemap => "the generated sitemap".into(),
         Origin::Robots => "the generated robots.txt".into(),
         Origin::Static(Body::Copy(path)) => crate::diagnostics::display_path(path, &cfg.root),
@@ -206,6 +225,8 @@ pub struct RenderInput<'a> {
     pub graph: &'a LinkGraph,
     pub theme: &'a Theme,
     pub assets: &'a [Asset],
+    /// The search index (empty when search is off).
+    pub search: &'a SearchIndex,
     pub today: Date,
     /// The dev server's live-reload tag, inserted before `</body>` of every HTML page;
     /// `{path}` and `{version}` in it become the file's path and content hash.
@@ -470,7 +491,12 @@ impl<'a> Renderer<'a> {
                 let alias = &site.aliases[*i];
                 (&alias.path, self.summaries[alias.page].hash).hash(&mut h);
             }
-            Origin::NotFound => self.nav_hashes[0].hash(&mut h),
+            Origin::NotFound | Origin::SearchPage => self.nav_hashes[0].hash(&mut h),
+            Origin::SearchIndex(i) => {
+                xxh3_64(&input.search.files[*i].body.read().unwrap_or_default()).hash(&mut h)
+            }
+            // The path holds a hash of the records' content.
+            Origin::SearchRecords(_) => {}
             Origin::Sitemap => sitemap(input).hash(&mut h),
             Origin::Robots => {}
             Origin::Static(Body::Copy(path)) => stamp(path).hash(&mut h),
@@ -535,6 +561,16 @@ impl<'a> Renderer<'a> {
                 data: generated_data(serde_json::json!({})),
                 nav: Some(0),
             },
+            Origin::SearchPage => Job::Template {
+                template: "search.html",
+                data: generated_data(serde_json::json!({})),
+                nav: Some(0),
+            },
+            Origin::SearchIndex(i) => Job::Raw(input.search.files[*i].clone()),
+            Origin::SearchRecords(i) => Job::Raw(OutputFile::bytes(
+                path,
+                record_json(input.cfg, input.site, &input.search.records[*i]),
+            )),
             Origin::Sitemap => Job::Raw(OutputFile::html(path, sitemap(input))),
             Origin::Robots => {
                 let mut text = String::from("User-agent: *\nDisallow:\n");
@@ -704,6 +740,9 @@ fn generated_data(mut data: serde_json::Value) -> serde_json::Value {
     data
 }
 
+/// Template errors (each with how many outputs it stopped) and the first write error.
+type Failures = (Vec<(Diagnostic, usize)>, Option<std::io::Error>);
+
 /// Renders every entry of `plan`, in parallel, handing each file to `sink`. Template errors
 /// become diagnostics; the first error `sink` returns stops rendering and is returned.
 pub fn render(
@@ -723,7 +762,8 @@ pub fn render_entries<'e>(
     sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
     diags: &mut Diagnostics,
 ) -> std::io::Result<()> {
-    let failures: Mutex<(Diagnostics, Option<std::io::Error>)> = Mutex::new(Default::default());
+    // One template bug fails every page the same way: report it once, with a count.
+    let failures: Mutex<Failures> = Mutex::new(Default::default());
     entries.par_bridge().for_each(|entry| {
         if failures.lock().map(|f| f.1.is_some()).unwrap_or(true) {
             return;
@@ -738,16 +778,26 @@ pub fn render_entries<'e>(
             }
             Err(diag) => {
                 if let Ok(mut f) = failures.lock() {
-                    // One template bug fails every page the same way; report it once.
-                    if !f.0.iter().any(|d| d.message == diag.message) {
-                        f.0.push(diag);
+                    match f
+                        .0
+                        .iter_mut()
+                        .find(|(d, _)| d.message == diag.message && d.span == diag.span)
+                    {
+                        Some((_, count)) => *count += 1,
+                        None => f.0.push((diag, 1)),
                     }
                 }
             }
         }
     });
     let (errors, io) = failures.into_inner().unwrap_or_default();
-    diags.extend(errors);
+    for (mut diag, count) in errors {
+        if count > 1 {
+            let more = format!(" (the same error stops {} more outputs)", count - 1);
+            diag.help = Some(diag.help.unwrap_or_default() + &more);
+        }
+        diags.push(diag);
+    }
     match io {
         Some(err) => Err(err),
         None => Ok(()),
@@ -787,6 +837,7 @@ fn site_view(input: &RenderInput<'_>) -> SiteView {
         permalink: base.permalink(""),
         home_url: base.url(""),
         search_url: base.url("search/"),
+        search_index: cfg.search.enabled.then(|| base.url("search/manifest.json")),
         tags_url: (!site.tags.is_empty()).then(|| base.url("tags/")),
         today: input.today.to_string(),
         generator: format!("opsbook {}", env!("CARGO_PKG_VERSION")),

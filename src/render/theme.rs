@@ -12,7 +12,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::content::load::is_ignored_name;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::output::{Body, OutputFile};
+use crate::output::Body;
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -35,6 +35,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "tags.html",
     "tag.html",
     "404.html",
+    "search.html",
     "alias.html",
     "nav.html",
     "partials/process.html",
@@ -45,8 +46,13 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The default static files, by output path.
-pub const STATIC: &[(&str, &[u8])] =
-    embed_bytes!("assets/opsbook.css", "assets/opsbook.js", "favicon.svg",);
+pub const STATIC: &[(&str, &[u8])] = embed_bytes!(
+    "assets/opsbook.css",
+    "assets/opsbook.js",
+    "assets/search.js",
+    "assets/search-engine.js",
+    "favicon.svg",
+);
 
 /// Where a template came from, for error messages.
 #[derive(Debug, Clone)]
@@ -124,7 +130,7 @@ impl Theme {
 
     /// A Tera error as a diagnostic at the template's file, line and column.
     pub fn diagnostic(&self, err: &tera::Error, rendering: Option<&str>) -> Diagnostic {
-        let context = rendering.map(|what| format!(" while rendering {what}")).unwrap_or_default();
+        let context = rendering.map(|what| format!("while rendering {what}; ")).unwrap_or_default();
         let mut message = match err.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
                 let source = self.sources.get(report.filename());
@@ -132,12 +138,14 @@ impl Theme {
                     let range = &report.span().range;
                     Span::from_range(&s.path, &s.text, range.start, range.end)
                 });
-                let message = format!("template error{context}: {}", report.message());
-                return Diagnostic::error(span, message).with_help(
-                    "fix the template, or delete it from templates/ to use the built-in one",
-                );
+                let message = format!("template error: {}", report.message());
+                return Diagnostic::error(span, message).with_help(format!(
+                    "{context}fix the template, or delete it from templates/ to use the built-in one"
+                ));
             }
-            other => format!("template error{context}: {other}"),
+            other => {
+                format!("template error ({}): {other}", rendering.unwrap_or("loading the theme"))
+            }
         };
         let mut source = std::error::Error::source(err);
         while let Some(inner) = source {
@@ -228,11 +236,27 @@ impl AssetHashes {
     }
 }
 
-/// The static files as output files.
-pub fn static_files(theme: &Theme) -> Vec<OutputFile> {
-    theme
-        .statics
-        .iter()
-        .map(|(path, body)| OutputFile { path: path.clone(), body: body.clone() })
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of the repository's theme folders is compiled into the binary (the sample
+    /// site would hide a missing one: it reads those folders as its own overrides).
+    #[test]
+    fn every_theme_file_is_embedded() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut diags = Diagnostics::new();
+        for (dir, embedded) in [
+            ("templates", TEMPLATES.iter().map(|(n, _)| *n).collect::<Vec<_>>()),
+            ("static", STATIC.iter().map(|(n, _)| *n).collect::<Vec<_>>()),
+        ] {
+            for (rel, _) in walk(&root.join(dir), &mut diags) {
+                assert!(
+                    embedded.contains(&rel.as_str()),
+                    "{dir}/{rel} is not embedded in theme.rs"
+                );
+            }
+        }
+        assert!(diags.is_empty());
+    }
 }

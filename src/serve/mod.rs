@@ -178,6 +178,13 @@ fn rebuild_loop(
         report(&site, &rebuilt, color, false);
         let events = live_events(&site, &rebuilt, &shared.snapshot().base);
         shared.publish(snapshot(&site, &rebuilt), events);
+        if rebuilt.ok {
+            // Pages first (tabs reload now), then the search index.
+            let (changed, removed) = site.update_search();
+            if !changed.is_empty() || !removed.is_empty() {
+                shared.publish(snapshot(&site, &rebuilt), Vec::new());
+            }
+        }
     }
 }
 

@@ -19,7 +19,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::watch::{Batch, Change};
 use crate::config::{Config, Overrides};
 use crate::content::site::AssembleOptions;
-use crate::content::{self, Asset, Parsed, SourceDoc, load};
+use crate::content::{self, Asset, Parsed, Site, SourceDoc, load};
 use crate::diagnostics::Diagnostics;
 use crate::links;
 use crate::output::OutputFile;
@@ -90,6 +90,8 @@ pub struct DevSite {
     fingerprints: HashMap<String, u64>,
     files: Arc<Files>,
     built: bool,
+    /// The site of the last good build, for [`DevSite::update_search`].
+    site: Option<Site>,
 }
 
 impl DevSite {
@@ -107,6 +109,7 @@ impl DevSite {
             fingerprints: HashMap::new(),
             files: Arc::new(Files::new()),
             built: false,
+            site: None,
         }
     }
 
@@ -140,10 +143,55 @@ impl DevSite {
         )
     }
 
-    /// Builds everything (the first build, and after a config change).
+    /// Builds everything, search index included (the first build).
     pub fn build_all(&mut self) -> Rebuilt {
         let batch = Batch { changes: [Change::Config].into_iter().collect() };
-        self.rebuild(&batch)
+        let mut rebuilt = self.rebuild(&batch);
+        if rebuilt.ok {
+            let (changed, removed) = self.update_search();
+            rebuilt.changed.extend(changed);
+            rebuilt.removed.extend(removed);
+        }
+        rebuilt
+    }
+
+    /// Rebuilds the search index of the last good build. The dev server calls this after
+    /// publishing a rebuild's pages, so that saving a page is not delayed by indexing.
+    /// Returns the search files that changed and those that went away.
+    pub fn update_search(&mut self) -> (Vec<String>, Vec<String>) {
+        let (Some(cfg), Some(site)) = (self.cfg.as_ref(), self.site.as_ref()) else {
+            return (vec![], vec![]);
+        };
+        let index =
+            if cfg.search.enabled { crate::search::index(cfg, site) } else { Default::default() };
+        let mut files: Files = self
+            .files
+            .iter()
+            .filter(|(path, _)| {
+                !path.starts_with("search/") || path.as_str() == "search/index.html"
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut changed = Vec::new();
+        let new_files: Vec<OutputFile> = index
+            .files
+            .iter()
+            .cloned()
+            .chain(index.records.iter().map(|r| {
+                OutputFile::bytes(r.path.clone(), crate::search::record_json(cfg, site, r))
+            }))
+            .collect();
+        for file in new_files {
+            let Ok(served) = Served::new(&file) else { continue };
+            if self.files.get(&file.path).is_none_or(|old| old.etag != served.etag) {
+                changed.push(file.path.clone());
+            }
+            files.insert(file.path, Arc::new(served));
+        }
+        let removed: Vec<String> =
+            self.files.keys().filter(|p| !files.contains_key(*p)).cloned().collect();
+        self.files = Arc::new(files);
+        (changed, removed)
     }
 
     /// Applies a batch of changes. On any error the served files stay as they were.
@@ -217,7 +265,9 @@ impl DevSite {
         let site =
             content::site::assemble(docs, AssembleOptions { drafts: self.drafts }, &mut diags);
         timer.lap("assemble");
-        let plan = Plan::new(&cfg, &site, theme, &self.assets, &mut diags);
+        // The search index is rebuilt after the pages are served (see `update_search`).
+        let search = crate::search::SearchIndex::default();
+        let plan = Plan::new(&cfg, &site, theme, &self.assets, &search, &mut diags);
         timer.lap("plan");
         let graph = links::link(&site, &cfg.base_url, &plan.paths(), &mut diags);
         timer.lap("link");
@@ -231,6 +281,7 @@ impl DevSite {
             graph: &graph,
             theme,
             assets: &self.assets,
+            search: &search,
             today: crate::dates::today(),
             live_reload: Some(&tag),
         };
@@ -289,6 +340,12 @@ impl DevSite {
                 files.insert(entry.path.clone(), old.clone());
             }
         }
+        // The search index of the previous build is served until `update_search` replaces it.
+        for (path, old) in self.files.iter() {
+            if path.starts_with("search/") && !files.contains_key(path) {
+                files.insert(path.clone(), old.clone());
+            }
+        }
         let mut removed: Vec<String> =
             self.files.keys().filter(|p| !files.contains_key(*p)).cloned().collect();
         changed.sort();
@@ -297,9 +354,10 @@ impl DevSite {
             plan.entries.iter().zip(prints).map(|(e, p)| (e.path.clone(), p)).collect();
         self.files = Arc::new(files);
         self.built = true;
+        let (rendered, pages) = (todo.len(), site.pages.len());
+        self.site = Some(site);
         timer.lap("publish");
-        let rendered = todo.len();
-        done(diags, changed, removed, rendered, site.pages.len())
+        done(diags, changed, removed, rendered, pages)
     }
 
     /// Re-reads content: every file (`changed` is `None`), or the changed paths. Markdown

@@ -154,6 +154,7 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
         edit(&site);
         let rebuilt = dev.rebuild(&batch(&changes));
         assert!(rebuilt.ok, "{what}: rebuild failed: {:?}", rebuilt.diagnostics);
+        dev.update_search();
         let expected = fresh(&site.root);
         let got = dev_files(&dev);
         let missing: Vec<_> = expected.keys().filter(|k| !got.contains_key(*k)).collect();
@@ -179,6 +180,11 @@ fn a_one_page_edit_renders_only_what_shows_that_page() {
     let rebuilt = dev.rebuild(&batch(&[content("fulfillment/pick-pack-ship.md")]));
     assert_eq!(rebuilt.changed, ["fulfillment/pick-pack-ship/index.html"]);
     assert_eq!(rebuilt.rendered, 1);
+    // The search index follows: the manifest, the record group of the page, a shard or two.
+    let (search, removed) = dev.update_search();
+    assert!(search.contains(&"search/manifest.json".to_string()), "{search:?}");
+    assert!(search.iter().all(|p| p.starts_with("search/")) && search.len() < 8, "{search:?}");
+    assert!(removed.iter().all(|p| p.starts_with("search/")), "{removed:?}");
     // A title change also re-renders the pages that show the title.
     let text = site.read(rel).replace("title = \"Pick, Pack & Ship\"", "title = \"Pick and Ship\"");
     site.write(rel, &text);

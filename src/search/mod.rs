@@ -1,0 +1,664 @@
+//! The search index stage: the site's pages in, static JSON files out (`docs/search-index.md`).
+//!
+//! Each page is analysed in parallel from the plain text and headings the Markdown stage
+//! already produced; postings accumulate per stem group and are written as term shards that
+//! are split by the first characters of the surface words and kept under a size limit.
+//! Page records (what a result shows) are grouped in reading order. The stage returns
+//! [`OutputFile`]s like the renderers, so the atomic commit and the dev server get the index
+//! too. Output is deterministic: sorted maps, no clocks.
+
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::{PageId, Site};
+use crate::output::OutputFile;
+use text::{StemCache, is_stop_word};
+
+pub const FORMAT: u32 = 1;
+/// BM25F field weights and length normalisation: title, headings, body.
+pub const WEIGHTS: [f64; 3] = [6.0, 3.0, 1.0];
+pub const B: [f64; 3] = [0.5, 0.6, 0.75];
+pub const K1: f64 = 1.2;
+/// A term shard is split into longer prefixes when its JSON would exceed this.
+const SHARD_BYTES: usize = 64 * 1024;
+const MAX_KEY_CHARS: usize = 8;
+/// Page records are grouped until their text reaches this.
+const RECORD_BYTES: usize = 48 * 1024;
+const TF_CAP: u32 = 63;
+
+/// One page's occurrences of one stem group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Posting {
+    page: u32,
+    counts: u32,
+    block: u16,
+}
+
+/// The postings of all pages: per stem, the surface words of each stem, and field lengths.
+struct Merged {
+    by_stem: HashMap<String, Vec<Posting>>,
+    words: HashMap<String, String>,
+    lens: Vec<(u32, [u32; 3])>,
+}
+
+/// What the analysis of a run of pages accumulates. Stems are interned per accumulator,
+/// so counting a word allocates nothing once the word has been seen.
+#[derive(Default)]
+struct Postings {
+    /// Folded word -> stem id.
+    word_ids: FxHashMap<String, u32>,
+    /// Stem -> stem id.
+    stem_ids: FxHashMap<String, u32>,
+    stems: Vec<String>,
+    /// Per stem id: whether it is a stop word.
+    stop: Vec<bool>,
+    /// Stem id -> postings.
+    lists: Vec<Vec<Posting>>,
+    lens: Vec<(u32, [u32; 3])>,
+    cache: StemCache,
+    /// Per stem id: (page + 1, slot in `counts`) when the stem occurs in the current page.
+    slots: Vec<(u32, u32)>,
+    counts: Vec<PageCount>,
+    buffer: String,
+}
+
+impl Postings {
+    fn merge(parts: Vec<Postings>) -> Merged {
+        let mut by_stem: HashMap<String, Vec<Posting>> = HashMap::new();
+        let mut words: HashMap<String, String> = HashMap::new();
+        let mut lens = Vec::new();
+        for part in parts {
+            for (id, list) in part.lists.into_iter().enumerate() {
+                if !list.is_empty() {
+                    by_stem.entry(part.stems[id].clone()).or_default().extend(list);
+                }
+            }
+            for (word, id) in part.word_ids {
+                words.entry(word).or_insert_with(|| part.stems[id as usize].clone());
+            }
+            lens.extend(part.lens);
+        }
+        Merged { by_stem, words, lens }
+    }
+
+    /// The stem id of a word (not yet folded).
+    fn stem_id(&mut self, raw: &str) -> u32 {
+        self.buffer.clear();
+        if raw.is_ascii() {
+            self.buffer.push_str(raw);
+            self.buffer.make_ascii_lowercase();
+        } else {
+            self.buffer.push_str(&text::fold(raw));
+        }
+        if let Some(&id) = self.word_ids.get(self.buffer.as_str()) {
+            return id;
+        }
+        let stem = self.cache.stem(&self.buffer);
+        let id = match self.stem_ids.get(stem) {
+            Some(&id) => id,
+            None => {
+                let stem = stem.to_string();
+                let id = self.stems.len() as u32;
+                self.stem_ids.insert(stem.clone(), id);
+                self.stop.push(is_stop_word(&stem));
+                self.stems.push(stem);
+                self.lists.push(Vec::new());
+                self.slots.push((0, 0));
+                id
+            }
+        };
+        self.word_ids.insert(self.buffer.clone(), id);
+        id
+    }
+
+    /// Analyses one page (number `page`) and adds its postings.
+    fn add(&mut self, page: u32, title: &str, headings: &[&str], blocks: &[&str]) {
+        self.counts.clear();
+        let mut lens = [0u32; 3];
+        // Title, then each block in order: its heading, then the text under it, so that a
+        // stem's occurrences in one block arrive together.
+        let under = |k: usize| blocks.get(k).copied().unwrap_or("");
+        let fields =
+            std::iter::once((0usize, 0u16, title)).chain(std::iter::once((2, 0, under(0)))).chain(
+                headings.iter().enumerate().flat_map(move |(i, h)| {
+                    [(1, i as u16 + 1, *h), (2, i as u16 + 1, under(i + 1))]
+                }),
+            );
+        for (field, block, text) in fields {
+            for raw in text::raw_words(text) {
+                if raw.len() > 40 {
+                    continue;
+                }
+                let id = self.stem_id(raw);
+                if field != 0 && self.stop[id as usize] {
+                    continue;
+                }
+                lens[field] += 1;
+                let (seen_in, slot) = self.slots[id as usize];
+                let slot = if seen_in == page + 1 {
+                    slot as usize
+                } else {
+                    self.counts.push(PageCount {
+                        stem: id,
+                        tf: [0; 3],
+                        block: 0,
+                        in_block: 0,
+                        best_block: 0,
+                        best: 0,
+                    });
+                    self.slots[id as usize] = (page + 1, (self.counts.len() - 1) as u32);
+                    self.counts.len() - 1
+                };
+                let entry = &mut self.counts[slot];
+                entry.tf[field] += 1;
+                if field != 0 {
+                    // Headings count for their own block (the text under them).
+                    if entry.in_block > 0 && entry.block == block {
+                        entry.in_block += 1;
+                    } else {
+                        entry.block = block;
+                        entry.in_block = 1;
+                    }
+                    if entry.in_block > entry.best {
+                        entry.best = entry.in_block;
+                        entry.best_block = block;
+                    }
+                }
+            }
+        }
+        for count in self.counts.drain(..) {
+            let [t, h, b] = count.tf.map(|n| n.min(TF_CAP));
+            self.lists[count.stem as usize].push(Posting {
+                page,
+                counts: b + 64 * h + 4096 * t,
+                block: count.best_block,
+            });
+        }
+        self.lens.push((page, lens));
+    }
+}
+
+/// One stem's counts in the page being analysed. Blocks come in order, so the block where
+/// the stem occurs most is found with a running count (ties go to the earliest block).
+#[derive(Clone, Copy)]
+struct PageCount {
+    stem: u32,
+    tf: [u32; 3],
+    block: u16,
+    in_block: u32,
+    best_block: u16,
+    best: u32,
+}
+
+/// What a result shows of a page.
+#[derive(Serialize)]
+struct Record<'a> {
+    title: &'a str,
+    url: String,
+    description: &'a str,
+    tags: &'a [String],
+    headings: Vec<(&'a str, &'a str)>,
+    blocks: Vec<&'a str>,
+}
+
+/// The text blocks of a page: the text before the first heading, then the text under each.
+/// A block's text starts with its heading's text, which the headings field already holds.
+fn blocks_of(site: &Site, id: PageId) -> Vec<&str> {
+    let doc = &site.pages[id].doc;
+    let mut blocks = vec![""; doc.headings.len() + 1];
+    for block in &doc.blocks {
+        let slot = block.heading.map_or(0, |h| h + 1);
+        let text = match block.heading.and_then(|h| doc.headings.get(h)) {
+            Some(h) => block.text.strip_prefix(h.text.as_str()).unwrap_or(&block.text).trim_start(),
+            None => block.text.as_str(),
+        };
+        if let Some(b) = blocks.get_mut(slot) {
+            *b = text;
+        }
+    }
+    blocks
+}
+
+fn hashed(dir: &str, stem: &str, bytes: &[u8]) -> String {
+    let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes));
+    format!("{dir}/{stem}.{}.json", &hash[..10])
+}
+
+/// A filter value as indexed: the empty string for none.
+fn filter_value(value: Option<&str>) -> String {
+    value.filter(|v| !v.trim().is_empty()).unwrap_or("").to_string()
+}
+
+/// A group of page records, written when the site is rendered (see [`SearchIndex`]).
+#[derive(Debug, Clone)]
+pub struct RecordShard {
+    /// Output path, named after a hash of the records' content.
+    pub path: String,
+    /// The number of the first page.
+    pub first: usize,
+    pub pages: Vec<PageId>,
+}
+
+/// The search index: the manifest and term shards, built, and the page records, which are
+/// only planned here and serialized at render time (they hold every page's text again, so
+/// building them up front would double the memory a large site needs).
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    pub files: Vec<OutputFile>,
+    pub records: Vec<RecordShard>,
+}
+
+impl SearchIndex {
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// The JSON of one group of page records.
+pub fn record_json(cfg: &Config, site: &Site, shard: &RecordShard) -> Vec<u8> {
+    let base = &cfg.base_url;
+    let records: Vec<Record<'_>> = shard
+        .pages
+        .iter()
+        .map(|&id| {
+            let page = &site.pages[id];
+            Record {
+                title: &page.title,
+                url: base.url(&page.path),
+                description: page.meta.description.as_deref().unwrap_or(&page.doc.summary),
+                tags: page.meta.tags.as_deref().unwrap_or(&[]),
+                headings: page
+                    .doc
+                    .headings
+                    .iter()
+                    .map(|h| (h.id.as_str(), h.text.as_str()))
+                    .collect(),
+                blocks: blocks_of(site, id),
+            }
+        })
+        .collect();
+    #[derive(Serialize)]
+    struct Shard<'a> {
+        first: usize,
+        pages: Vec<Record<'a>>,
+    }
+    serde_json::to_vec(&Shard { first: shard.first, pages: records }).unwrap_or_default()
+}
+
+/// A hash of everything a record shard holds, so that its name changes exactly when its
+/// content does, without serializing it.
+fn record_hash(cfg: &Config, site: &Site, first: usize, pages: &[PageId]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    (FORMAT, first, &cfg.base_url.path).hash(&mut h);
+    for &id in pages {
+        let page = &site.pages[id];
+        (&page.title, &page.path, &page.meta.description, &page.doc.summary, &page.meta.tags)
+            .hash(&mut h);
+        for heading in &page.doc.headings {
+            (&heading.id, &heading.text).hash(&mut h);
+        }
+        blocks_of(site, id).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Builds the search index of `site`: `search/manifest.json`, term shards and page records.
+pub fn index(cfg: &Config, site: &Site) -> SearchIndex {
+    let mut timer = crate::build::StageTimer::new();
+    let order: &[PageId] = &site.order;
+    // A few large runs of pages per thread: each keeps its own vocabulary, merged once.
+    let runs = rayon::current_num_threads().max(1) * 2;
+    let run_len = order.len().div_ceil(runs).max(1);
+    let parts: Vec<Postings> = order
+        .par_chunks(run_len)
+        .enumerate()
+        .map(|(run, ids)| {
+            let mut acc = Postings::default();
+            for (i, &id) in ids.iter().enumerate() {
+                let page = &site.pages[id];
+                let headings: Vec<&str> =
+                    page.doc.headings.iter().map(|h| h.text.as_str()).collect();
+                acc.add((run * run_len + i) as u32, &page.title, &headings, &blocks_of(site, id));
+            }
+            acc
+        })
+        .collect();
+    timer.lap("  analyse");
+    let Merged { by_stem, words: words_to_stems, lens: all_lens } = Postings::merge(parts);
+    timer.lap("  merge");
+
+    let mut files = Vec::new();
+    let count = order.len();
+
+    // Field lengths, and the filters of every page.
+    let mut len = vec![[0u32; 3]; count];
+    for (page, lens) in &all_lens {
+        len[*page as usize] = *lens;
+    }
+    let avg: Vec<f64> = (0..3)
+        .map(|f| {
+            if count == 0 {
+                0.0
+            } else {
+                len.iter().map(|l| f64::from(l[f])).sum::<f64>() / count as f64
+            }
+        })
+        .map(|a| (a * 100.0).round() / 100.0)
+        .collect();
+    let top_section = |id: PageId| -> Option<&str> {
+        let ancestors = site.ancestors(id);
+        let top = if site.pages[id].is_index && site.sections[site.pages[id].section].depth == 1 {
+            Some(id)
+        } else {
+            ancestors.get(1).copied()
+        };
+        top.map(|t| site.pages[t].title.as_str())
+    };
+    let values: Vec<[String; 3]> = order
+        .iter()
+        .map(|&id| {
+            let meta = &site.pages[id].meta;
+            [
+                filter_value(top_section(id)),
+                filter_value(meta.owner.as_deref()),
+                filter_value(meta.status.map(|s| s.as_str())),
+            ]
+        })
+        .collect();
+    let mut lists: Vec<Vec<String>> = Vec::new();
+    let mut indexes: Vec<Vec<u32>> = Vec::new();
+    for f in 0..3 {
+        let mut names: Vec<String> = values.iter().map(|v| v[f].clone()).collect();
+        names.push(String::new());
+        names.sort();
+        names.dedup();
+        let position: HashMap<&str, u32> =
+            names.iter().enumerate().map(|(i, n)| (n.as_str(), i as u32)).collect();
+        indexes.push(values.iter().map(|v| position[v[f].as_str()]).collect());
+        lists.push(names);
+    }
+
+    timer.lap("  filters");
+    // Term shards.
+    let mut groups: BTreeMap<String, Vec<Posting>> = by_stem.into_iter().collect();
+    for list in groups.values_mut() {
+        list.sort_by_key(|p| p.page);
+    }
+    let mut by_word: BTreeMap<String, &str> = BTreeMap::new();
+    for (word, stem) in &words_to_stems {
+        if groups.contains_key(stem) {
+            by_word.insert(
+                word.clone(),
+                groups.get_key_value(stem).map(|(k, _)| k.as_str()).unwrap_or(""),
+            );
+        }
+    }
+    let sizes: HashMap<&str, usize> = groups
+        .iter()
+        .map(|(stem, list)| (stem.as_str(), stem.len() + list.len() * 9 + 16))
+        .collect();
+    let words_sorted: Vec<(&str, &str)> = by_word.iter().map(|(w, s)| (w.as_str(), *s)).collect();
+    let mut shard_of_words: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
+    split_shards(&words_sorted, 1, &sizes, &mut shard_of_words);
+    let shard_files: Vec<(String, OutputFile)> = shard_of_words
+        .into_par_iter()
+        .map(|(key, words)| {
+            let json = shard_json(&words, &groups);
+            let name = hashed("t", &key_file_stem(&key), json.as_bytes());
+            (key, OutputFile::bytes(format!("search/{name}"), json.into_bytes()))
+        })
+        .collect();
+    let mut shards = BTreeMap::new();
+    for (key, file) in shard_files {
+        shards.insert(key, file.path.trim_start_matches("search/").to_string());
+        files.push(file);
+    }
+
+    timer.lap("  shards");
+    drop(groups);
+
+    // Page records, in reading order, in groups of about RECORD_BYTES of text.
+    let mut groups_of_pages: Vec<Vec<usize>> = Vec::new();
+    let mut size = usize::MAX;
+    for (n, &id) in order.iter().enumerate() {
+        let text: usize =
+            site.pages[id].doc.blocks.iter().map(|b| b.text.len()).sum::<usize>() + 200;
+        if size.saturating_add(text) > RECORD_BYTES && size != 0 {
+            groups_of_pages.push(Vec::new());
+            size = 0;
+        }
+        size += text;
+        if let Some(last) = groups_of_pages.last_mut() {
+            last.push(n);
+        }
+    }
+    let record_shards: Vec<RecordShard> = groups_of_pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, numbers)| {
+            let first = numbers.first().copied().unwrap_or(0);
+            let pages: Vec<PageId> = numbers.iter().map(|&n| order[n]).collect();
+            let hash = format!("{:016x}", record_hash(cfg, site, first, &pages));
+            RecordShard { path: format!("search/r/{i}.{}.json", &hash[..10]), first, pages }
+        })
+        .collect();
+    let records: Vec<String> =
+        record_shards.iter().map(|r| r.path.trim_start_matches("search/").to_string()).collect();
+    let record_starts: Vec<usize> = record_shards.iter().map(|r| r.first).collect();
+    timer.lap("  records");
+    let manifest = serde_json::json!({
+        "format": FORMAT,
+        "count": count,
+        "k1": K1,
+        "weights": WEIGHTS,
+        "b": B,
+        "avg": avg,
+        "len": len.iter().flatten().collect::<Vec<_>>(),
+        "section": indexes[0],
+        "owner": indexes[1],
+        "status": indexes[2],
+        "sections": lists[0],
+        "owners": lists[1],
+        "statuses": lists[2],
+        "shards": shards,
+        "records": records,
+        "record_starts": record_starts,
+        "stop": text::STOP_WORDS,
+    });
+    files.push(OutputFile::bytes(
+        "search/manifest.json",
+        serde_json::to_vec(&manifest).unwrap_or_default(),
+    ));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    SearchIndex { files, records: record_shards }
+}
+
+/// A shard key as a file name: characters outside `[a-z0-9]` are written as `_<hex>`.
+fn key_file_stem(key: &str) -> String {
+    let mut out = String::new();
+    for c in key.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else {
+            let _ = write!(out, "_{:x}", c as u32);
+        }
+    }
+    out
+}
+
+fn prefix(word: &str, chars: usize) -> &str {
+    match word.char_indices().nth(chars) {
+        Some((i, _)) => &word[..i],
+        None => word,
+    }
+}
+
+/// Splits sorted `(word, stem)` pairs into shards keyed by their first `depth` characters,
+/// splitting any shard over `SHARD_BYTES` one character deeper. Words no longer than a split
+/// key stay under the shorter key.
+fn split_shards<'a>(
+    words: &[(&'a str, &'a str)],
+    depth: usize,
+    sizes: &HashMap<&str, usize>,
+    out: &mut BTreeMap<String, Vec<(&'a str, &'a str)>>,
+) {
+    let mut buckets: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for &(word, stem) in words {
+        buckets.entry(prefix(word, depth)).or_default().push((word, stem));
+    }
+    for (key, bucket) in buckets {
+        let mut stems: Vec<&str> = bucket.iter().map(|(_, s)| *s).collect();
+        stems.sort_unstable();
+        stems.dedup();
+        let size: usize = stems.iter().map(|s| sizes.get(s).copied().unwrap_or(0)).sum::<usize>()
+            + bucket.iter().map(|(w, _)| w.len() + 8).sum::<usize>();
+        let deeper = size > SHARD_BYTES
+            && depth < MAX_KEY_CHARS
+            && bucket.iter().any(|(w, _)| w.chars().count() > depth);
+        if !deeper {
+            out.entry(key.to_string()).or_default().extend(bucket);
+            continue;
+        }
+        let (short, long): (Vec<_>, Vec<_>) =
+            bucket.into_iter().partition(|(w, _)| w.chars().count() <= depth);
+        if !short.is_empty() {
+            out.entry(key.to_string()).or_default().extend(short);
+        }
+        split_shards(&long, depth + 1, sizes, out);
+    }
+}
+
+/// One term shard as JSON.
+fn shard_json(words: &[(&str, &str)], groups: &BTreeMap<String, Vec<Posting>>) -> String {
+    let mut stems: Vec<&str> = words.iter().map(|(_, s)| *s).collect();
+    stems.sort_unstable();
+    stems.dedup();
+    let index: HashMap<&str, usize> = stems.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let mut out = String::from("{\"words\":{");
+    for (i, (word, stem)) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{}:{}", serde_json::to_string(word).unwrap_or_default(), index[stem]);
+    }
+    out.push_str("},\"groups\":[");
+    for (i, stem) in stems.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ =
+            write!(out, "{{\"stem\":{},\"p\":[", serde_json::to_string(stem).unwrap_or_default());
+        let mut last = 0;
+        let mut number = itoa::Buffer::new();
+        for (j, p) in groups.get(*stem).into_iter().flatten().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(number.format(p.page - last));
+            out.push(',');
+            out.push_str(number.format(p.counts));
+            out.push(',');
+            out.push_str(number.format(p.block));
+            last = p.page;
+        }
+        out.push_str("]}");
+    }
+    out.push_str("]}");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_count_fields_and_find_the_busiest_block() {
+        let mut p = Postings::default();
+        p.add(
+            0,
+            "Returns",
+            &["Refund rules", "Returned goods"],
+            &[
+                "Intro about returns.",
+                "Refunds for returned items, returning customers.",
+                "Nothing.",
+            ],
+        );
+        let Merged { by_stem, words, lens } = Postings::merge(vec![p]);
+        let list = &by_stem["return"];
+        assert_eq!(list.len(), 1);
+        // title 1, headings 1 ("Returned"), body: "returns" in block 0, "returned" and "returning" in block 1.
+        assert_eq!(list[0].counts, 3 + 64 + 4096);
+        assert_eq!(list[0].block, 1);
+        assert_eq!(lens, [(0, [1, 4, 8])]);
+        assert_eq!(words["returned"], "return");
+        assert!(!by_stem.contains_key("for"), "stop words stay out of the body");
+    }
+
+    #[test]
+    fn a_heading_and_the_text_under_it_count_for_one_block() {
+        let mut p = Postings::default();
+        // Block 1 (under "Refunds"): heading 1 + body 1 = 2; block 2: body 2 = 2; the tie goes
+        // to the earlier block.
+        p.add(0, "Guide", &["Refunds", "Other"], &["", "A refund.", "Refund, refund."]);
+        let Merged { by_stem, .. } = Postings::merge(vec![p]);
+        assert_eq!(by_stem["refund"][0].block, 1);
+    }
+
+    #[test]
+    fn stop_words_are_indexed_in_titles_only() {
+        let mut p = Postings::default();
+        p.add(0, "How to pack", &[], &["how the packing works"]);
+        let Merged { by_stem, .. } = Postings::merge(vec![p]);
+        assert_eq!(by_stem["how"][0].counts, 4096);
+        assert_eq!(by_stem["pack"][0].counts, 4096 + 1);
+    }
+
+    #[test]
+    fn shards_split_by_prefix_until_small_enough() {
+        let words = vec![("alpha", "alpha"), ("alps", "alp"), ("beta", "beta"), ("b", "b")];
+        let mut sizes = HashMap::new();
+        sizes.insert("alpha", SHARD_BYTES);
+        sizes.insert("alp", 10);
+        sizes.insert("beta", 10);
+        sizes.insert("b", 10);
+        let mut out = BTreeMap::new();
+        split_shards(&words, 2, &sizes, &mut out);
+        let keys: Vec<&str> = out.keys().map(String::as_str).collect();
+        // "al" is over the limit: it splits deeper until "alpha" is alone (it cannot split
+        // further) and "alps" is small.
+        assert_eq!(keys, ["alpha", "alps", "b", "be"]);
+    }
+
+    #[test]
+    fn shard_json_delta_encodes_postings() {
+        let mut groups = BTreeMap::new();
+        groups.insert(
+            "return".to_string(),
+            vec![
+                Posting { page: 3, counts: 4097, block: 2 },
+                Posting { page: 4, counts: 65, block: 0 },
+            ],
+        );
+        let json = shard_json(&[("returned", "return"), ("returns", "return")], &groups);
+        assert_eq!(
+            json,
+            r#"{"words":{"returned":0,"returns":0},"groups":[{"stem":"return","p":[3,4097,2,1,65,0]}]}"#
+        );
+    }
+
+    #[test]
+    fn key_file_names_are_ascii() {
+        assert_eq!(key_file_stem("re"), "re");
+        assert_eq!(key_file_stem("ét"), "_e9t");
+        assert_eq!(key_file_stem("3."), "3_2e");
+    }
+}

@@ -1,0 +1,301 @@
+// opsbook search: the query engine. Plain ES module, no dependencies, no DOM: it loads the
+// static index that `opsbook build` writes (docs/search-index.md) and ranks pages with
+// BM25F. Only the files a query needs are fetched: the manifest once, then the term shards
+// of the words typed and the page records of the results shown.
+
+const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("en", { granularity: "word" }) : null;
+const encoder = new TextEncoder();
+
+/** Folds text as the indexer does: NFKD, combining marks removed, lower case. */
+export function fold(text) {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/** Word segments of `text`: `{ word, index }` for each UAX #29 word with a letter or digit. */
+export function segments(text) {
+  const out = [];
+  if (segmenter) {
+    for (const s of segmenter.segment(text)) {
+      if (s.isWordLike && /[\p{L}\p{N}]/u.test(s.segment)) out.push({ word: s.segment, index: s.index });
+    }
+  } else {
+    for (const m of text.matchAll(/[\p{L}\p{N}_]+(?:['.:][\p{L}\p{N}_]+)*/gu)) out.push({ word: m[0], index: m.index });
+  }
+  return out;
+}
+
+/** The folded words of a query or a text, as the indexer splits them. */
+export function words(text) {
+  return segments(text)
+    .map((s) => s.word)
+    .filter((w) => encoder.encode(w).length <= 40)
+    .map(fold);
+}
+
+/** The query's words, and whether the last one is still being typed (a prefix). */
+export function parseQuery(query) {
+  const terms = words(query);
+  const typing = terms.length > 0 && /[\p{L}\p{N}_]$/u.test(query);
+  return { terms, prefixLast: typing };
+}
+
+/** Decodes a flat postings list into `{ page, tf: [title, headings, body], block }`. */
+export function decodePostings(flat) {
+  const out = [];
+  let page = 0;
+  for (let i = 0; i + 2 < flat.length; i += 3) {
+    page += flat[i];
+    const counts = flat[i + 1];
+    out.push({ page, tf: [Math.floor(counts / 4096), Math.floor(counts / 64) % 64, counts % 64], block: flat[i + 2] });
+  }
+  return out;
+}
+
+/** BM25F for one page and one stem group. */
+export function bm25f(manifest, posting, df) {
+  const n = manifest.count;
+  let tfw = 0;
+  for (let f = 0; f < 3; f += 1) {
+    const tf = posting.tf[f];
+    if (!tf) continue;
+    const len = manifest.len[posting.page * 3 + f];
+    const avg = manifest.avg[f] || 1;
+    tfw += (manifest.weights[f] * tf) / (1 - manifest.b[f] + (manifest.b[f] * len) / avg);
+  }
+  const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  return (idf * tfw * (manifest.k1 + 1)) / (manifest.k1 + tfw);
+}
+
+/** The key of the shard holding `word`: the longest key that is a prefix of it. */
+export function shardKey(keys, word) {
+  let best = null;
+  for (const key of keys) {
+    if (word.startsWith(key) && (best === null || key.length > best.length)) best = key;
+  }
+  return best;
+}
+
+const PREFIX_FACTOR = 0.5;
+const MAX_PREFIX_SHARDS = 3;
+
+export class SearchEngine {
+  /**
+   * @param {string} manifestUrl absolute URL of search/manifest.json
+   * @param {(url: string) => Promise<any>} fetchJson
+   */
+  constructor(manifestUrl, fetchJson = (url) => fetch(url).then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${r.status} ${url}`))))) {
+    this.manifestUrl = manifestUrl;
+    this.fetchJson = fetchJson;
+    this.manifest = null;
+    this.files = new Map();
+  }
+
+  /** Loads (once) a file of the index, relative to the manifest. */
+  file(path) {
+    if (!this.files.has(path)) {
+      const url = new URL(path, this.manifestUrl).toString();
+      const promise = this.fetchJson(url);
+      promise.catch(() => this.files.delete(path));
+      this.files.set(path, promise);
+    }
+    return this.files.get(path);
+  }
+
+  async load() {
+    if (!this.manifest) {
+      this.manifest = await this.file("manifest.json");
+      this.keys = Object.keys(this.manifest.shards);
+      this.stop = new Set(this.manifest.stop);
+    }
+    return this.manifest;
+  }
+
+  /** Stem groups matching one query word: `{ stem, postings, df, factor, words }`. */
+  async match(word, prefix) {
+    const m = await this.load();
+    const paths = new Set();
+    const exactKey = shardKey(this.keys, word);
+    if (exactKey !== null) paths.add(m.shards[exactKey]);
+    if (prefix && word.length >= 2) {
+      // Longer keys that start with the word hold words it is a prefix of.
+      const longer = this.keys.filter((k) => k.length > word.length && k.startsWith(word));
+      if (longer.length <= MAX_PREFIX_SHARDS) for (const k of longer) paths.add(m.shards[k]);
+    }
+    const groups = new Map();
+    for (const shard of await Promise.all([...paths].map((p) => this.file(p)))) {
+      // Every surface word of a group, so that results highlight `returned` for `returns`.
+      const forms = new Map();
+      for (const [surface, g] of Object.entries(shard.words)) {
+        if (!forms.has(g)) forms.set(g, []);
+        forms.get(g).push(surface);
+      }
+      for (const [surface, g] of Object.entries(shard.words)) {
+        const exact = surface === word;
+        if (!exact && !(prefix && word.length >= 2 && surface.startsWith(word))) continue;
+        const group = shard.groups[g];
+        const factor = exact ? 1 : PREFIX_FACTOR;
+        const seen = groups.get(group.stem);
+        if (!seen) {
+          groups.set(group.stem, { stem: group.stem, flat: group.p, factor, words: forms.get(g) });
+        } else {
+          seen.factor = Math.max(seen.factor, factor);
+        }
+      }
+    }
+    return [...groups.values()].map((g) => {
+      const postings = decodePostings(g.flat);
+      return { stem: g.stem, postings, df: postings.length, factor: g.factor, words: g.words };
+    });
+  }
+
+  /**
+   * Runs a query. Returns `{ hits, total, facets, words, any }`: hits sorted by score (best
+   * first), each `{ page, score, block, section, owner, status }`; `facets` counts the hits
+   * per section, owner and status (before those filters); `words` are the surface words that
+   * matched (for highlighting); `any` is true when no page had every word.
+   */
+  async search(query, filters = {}) {
+    const m = await this.load();
+    const { terms, prefixLast } = parseQuery(query);
+    let required = terms.map((t, i) => ({ word: t, prefix: prefixLast && i === terms.length - 1 }));
+    const content = required.filter((t) => !this.stop.has(t.word) || t.prefix);
+    if (content.length > 0) required = content;
+    if (required.length === 0) return { hits: [], total: 0, facets: emptyFacets(), words: [], any: false };
+
+    const perTerm = await Promise.all(required.map((t) => this.match(t.word, t.prefix)));
+    const scores = new Map();
+    const matched = new Set();
+    for (const groups of perTerm) {
+      const best = new Map();
+      for (const g of groups) {
+        g.words.forEach((w) => matched.add(w));
+        for (const p of g.postings) {
+          const s = bm25f(m, p, g.df) * g.factor;
+          const prev = best.get(p.page);
+          if (!prev || s > prev.score) best.set(p.page, { score: s, block: p.block });
+        }
+      }
+      for (const [page, { score, block }] of best) {
+        let entry = scores.get(page);
+        if (!entry) {
+          entry = { page, score: 0, terms: 0, blocks: new Map() };
+          scores.set(page, entry);
+        }
+        entry.score += score;
+        entry.terms += 1;
+        entry.blocks.set(block, (entry.blocks.get(block) ?? 0) + score);
+      }
+    }
+    let candidates = [...scores.values()].filter((e) => e.terms === required.length);
+    const any = candidates.length === 0;
+    if (any) candidates = [...scores.values()];
+    const hits = candidates.map((e) => {
+      // The block where the query's words weigh most: the heading the result links to.
+      let block = 0;
+      let weight = -1;
+      for (const [b, s] of e.blocks) {
+        if (s > weight) {
+          weight = s;
+          block = b;
+        }
+      }
+      return {
+        page: e.page,
+        score: e.score * (any ? e.terms / required.length : 1),
+        block,
+        section: m.section[e.page],
+        owner: m.owner[e.page],
+        status: m.status[e.page],
+      };
+    });
+    hits.sort((a, b) => b.score - a.score || a.page - b.page);
+    const facets = emptyFacets();
+    for (const h of hits) {
+      facets.section[h.section] = (facets.section[h.section] ?? 0) + 1;
+      facets.owner[h.owner] = (facets.owner[h.owner] ?? 0) + 1;
+      facets.status[h.status] = (facets.status[h.status] ?? 0) + 1;
+    }
+    const filtered = hits.filter(
+      (h) =>
+        (filters.section == null || h.section === filters.section) &&
+        (filters.owner == null || h.owner === filters.owner) &&
+        (filters.status == null || h.status === filters.status),
+    );
+    return { hits: filtered, total: filtered.length, facets, words: [...matched], any };
+  }
+
+  /** The page records of the given page numbers, in the same order. */
+  async records(pages) {
+    const m = await this.load();
+    const shardOf = (page) => {
+      let lo = 0;
+      let hi = m.record_starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (m.record_starts[mid] <= page) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
+    const needed = [...new Set(pages.map(shardOf))];
+    const loaded = new Map();
+    await Promise.all(needed.map(async (i) => loaded.set(i, await this.file(m.records[i]))));
+    return pages.map((page) => {
+      const shard = loaded.get(shardOf(page));
+      return shard.pages[page - shard.first];
+    });
+  }
+}
+
+function emptyFacets() {
+  return { section: {}, owner: {}, status: {} };
+}
+
+/**
+ * An excerpt of `text` around the first of `words` (folded surface words), as segments
+ * `{ text, mark }`. When none occurs, the start of the text.
+ */
+export function excerpt(text, matchWords, radius = 90) {
+  if (!text) return [];
+  const wanted = new Set(matchWords);
+  const marks = [];
+  for (const s of segments(text)) {
+    if (wanted.has(fold(s.word))) marks.push([s.index, s.index + s.word.length]);
+  }
+  let start = 0;
+  let end = Math.min(text.length, radius * 2);
+  if (marks.length > 0) {
+    start = Math.max(0, marks[0][0] - radius);
+    end = Math.min(text.length, marks[0][1] + radius);
+    // Start and end on word boundaries.
+    if (start > 0) {
+      const space = text.indexOf(" ", start);
+      if (space !== -1 && space < marks[0][0]) start = space + 1;
+    }
+    if (end < text.length) {
+      const space = text.lastIndexOf(" ", end);
+      if (space > marks[0][1]) end = space;
+    }
+  } else if (end < text.length) {
+    const space = text.lastIndexOf(" ", end);
+    if (space > 0) end = space;
+  }
+  const out = [];
+  if (start > 0) out.push({ text: "… ", mark: false });
+  let pos = start;
+  for (const [a, b] of marks) {
+    if (b <= start || a >= end) continue;
+    if (a > pos) out.push({ text: text.slice(pos, a), mark: false });
+    out.push({ text: text.slice(Math.max(a, pos), b), mark: true });
+    pos = b;
+  }
+  if (pos < end) out.push({ text: text.slice(pos, end), mark: false });
+  if (end < text.length) out.push({ text: " …", mark: false });
+  return out;
+}
+
+/** The URL a hit opens: the page, at the heading of its best block when there is one. */
+export function hitUrl(record, block) {
+  const heading = block > 0 ? record.headings[block - 1] : null;
+  return heading ? `${record.url}#${encodeURIComponent(heading[0])}` : record.url;
+}

@@ -1,0 +1,136 @@
+// The search engine against an index the Rust side built (node --test, started from
+// `cargo test`, which builds the sample site and sets OPSBOOK_TEST_SITE to its output).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  SearchEngine, fold, words, parseQuery, decodePostings, bm25f, shardKey, excerpt, hitUrl,
+} from "../../static/assets/search-engine.js";
+
+const site = process.env.OPSBOOK_TEST_SITE;
+const skip = site ? false : "set OPSBOOK_TEST_SITE to a built site (cargo test does)";
+
+/** An engine that reads the built files and counts what it fetched. */
+function engine() {
+  const fetched = [];
+  const e = new SearchEngine("http://test.invalid/search/manifest.json", async (url) => {
+    const rel = new URL(url).pathname.replace(/^\//, "");
+    fetched.push(rel);
+    return JSON.parse(await readFile(path.join(site, rel), "utf8"));
+  });
+  e.fetched = fetched;
+  return e;
+}
+
+async function titles(e, query, filters) {
+  const result = await e.search(query, filters);
+  const records = await e.records(result.hits.map((h) => h.page));
+  return { result, records, titles: records.map((r) => r.title) };
+}
+
+test("folding and word splitting match the indexer", () => {
+  assert.equal(fold("Étiquette ＦＵＬＬ"), "etiquette full");
+  assert.deepEqual(words("Pick, Pack & Ship: 3.5 kg, don't"), ["pick", "pack", "ship", "3.5", "kg", "don't"]);
+  assert.deepEqual(parseQuery("fulfil"), { terms: ["fulfil"], prefixLast: true });
+  assert.deepEqual(parseQuery("fulfil "), { terms: ["fulfil"], prefixLast: false });
+  assert.deepEqual(parseQuery("?!"), { terms: [], prefixLast: false });
+});
+
+test("postings decode deltas and packed field counts", () => {
+  assert.deepEqual(decodePostings([3, 4097 + 64, 2, 1, 5, 0]), [
+    { page: 3, tf: [1, 1, 1], block: 2 },
+    { page: 4, tf: [0, 0, 5], block: 0 },
+  ]);
+});
+
+test("BM25F weighs the title above headings above body", () => {
+  const m = { count: 10, k1: 1.2, weights: [6, 3, 1], b: [0.5, 0.6, 0.75], avg: [3, 10, 100], len: [3, 10, 100] };
+  const score = (tf) => bm25f(m, { page: 0, tf, block: 0 }, 2);
+  assert.ok(score([1, 0, 0]) > score([0, 1, 0]));
+  assert.ok(score([0, 1, 0]) > score([0, 0, 1]));
+  // Hand-computed: idf = ln(1 + 8.5/2.5); tfw = 1 (body, average length); 2.2 * idf / 2.2.
+  assert.ok(Math.abs(score([0, 0, 1]) - Math.log(1 + 8.5 / 2.5)) < 1e-12);
+});
+
+test("the longest shard key that is a prefix wins", () => {
+  assert.equal(shardKey(["r", "re", "ret"], "return"), "ret");
+  assert.equal(shardKey(["r", "re", "ret"], "rea"), "re");
+  assert.equal(shardKey(["a"], "zebra"), null);
+});
+
+test("excerpts centre on the first match and mark every matching word", () => {
+  const text = "Refunds go out within a day. ".repeat(8) + "Items returned damaged are inspected; returns over $200 need approval.";
+  const parts = excerpt(text, ["returned", "returns"], 60);
+  assert.deepEqual(parts.filter((p) => p.mark).map((p) => p.text), ["returned", "returns"]);
+  assert.ok(parts[0].text.startsWith("…"), "the excerpt starts near the match");
+  assert.equal(excerpt("", ["x"]).length, 0);
+  assert.equal(hitUrl({ url: "/a/", headings: [["steps", "Steps"]] }, 1), "/a/#steps");
+  assert.equal(hitUrl({ url: "/a/", headings: [] }, 0), "/a/");
+});
+
+test("returns ranks the returns pages first and finds pages that only say returned", { skip }, async () => {
+  const e = engine();
+  const { records } = await titles(e, "returns");
+  assert.ok(records.slice(0, 3).every((r) => r.url.includes("/returns/")), records.slice(0, 3).map((r) => r.url).join(", "));
+  const urls = records.map((r) => r.url);
+  assert.ok(urls.includes("/fulfillment/pick-pack-ship/"), "only says returned");
+  assert.ok(urls.includes("/customer-service/wismo-tickets/"), "only says returned");
+});
+
+test("fulfil finds the fulfillment pages, and the last word is a prefix while typing", { skip }, async () => {
+  const e = engine();
+  const { records } = await titles(e, "fulfil");
+  assert.ok(records.slice(0, 5).some((r) => r.url === "/fulfillment/"), records.slice(0, 5).map((r) => r.url).join(", "));
+  // "fulf" is no word: it matches only as the prefix being typed.
+  const { records: typing } = await titles(e, "fulf");
+  assert.ok(typing.some((r) => r.url === "/fulfillment/"));
+  assert.equal((await e.search("fulf ")).total, 0, "a finished word is not a prefix");
+});
+
+test("accents and case fold: Étiquette finds etiquette", { skip }, async () => {
+  const { records, result } = await titles(engine(), "Étiquette");
+  assert.equal(records[0].url, "/customer-service/escalation-matrix/");
+  assert.ok(result.words.includes("etiquette"));
+  assert.equal(result.hits[0].block > 0, true, "it links to the heading");
+});
+
+test("filters narrow to one owner and count the rest", { skip }, async () => {
+  const e = engine();
+  const m = await e.load();
+  const all = await e.search("inventory");
+  const owner = m.owners.indexOf("Sam Reyes");
+  assert.ok(all.facets.owner[owner] > 0);
+  const only = await e.search("inventory", { owner });
+  assert.equal(only.total, all.facets.owner[owner]);
+  assert.ok(only.hits.every((h) => m.owners[h.owner] === "Sam Reyes"));
+});
+
+test("all words are required, with a fallback to any word", { skip }, async () => {
+  const e = engine();
+  const both = await e.search("refund carrier");
+  assert.equal(both.any, false);
+  const none = await e.search("refund zzzzzz");
+  assert.equal(none.any, true, "no page has both: pages with either");
+  assert.ok(none.total > 0);
+});
+
+test("empty, punctuation-only and stop-word queries do not fail", { skip }, async () => {
+  const e = engine();
+  for (const q of ["", "   ", "?!.", "—", "%%%"]) {
+    const r = await e.search(q);
+    assert.equal(r.total, 0, q);
+  }
+  const stop = await e.search("how to");
+  assert.ok(stop.total >= 0);
+});
+
+test("a query loads only the files it needs", { skip }, async () => {
+  const e = engine();
+  await titles(e, "etiquette");
+  const shards = e.fetched.filter((f) => f.startsWith("search/t/"));
+  const records = e.fetched.filter((f) => f.startsWith("search/r/"));
+  const m = await e.load();
+  assert.ok(shards.length <= 2, shards.join(", "));
+  assert.ok(records.length < m.records.length, "not every record file");
+});
