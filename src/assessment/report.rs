@@ -86,6 +86,11 @@ impl View<'_> {
         self.report.tier.id != self.report.uncapped_tier.id
     }
 
+    /// The heading over the caps: they explain the tier only when they lowered it.
+    fn caps_heading(&self) -> &'static str {
+        if self.capped() { "Why the tier is capped" } else { "Answers that cap the tier" }
+    }
+
     fn url(&self, link: &LearnLink) -> String {
         format!("{}{}", self.origin.unwrap_or(""), link.url)
     }
@@ -322,7 +327,7 @@ fn markdown(view: &View<'_>) -> String {
         let _ = writeln!(out, "{}\n", tier.summary.trim());
     }
     if !r.caps.is_empty() {
-        let _ = writeln!(out, "## Why the tier is capped\n");
+        let _ = writeln!(out, "## {}\n", view.caps_heading());
         for cap in &r.caps {
             let _ = writeln!(
                 out,
@@ -603,7 +608,7 @@ fn html(view: &View<'_>) -> String {
     out.push_str("</div>\n</section>\n");
 
     if !r.caps.is_empty() {
-        out.push_str("<section>\n<h2>Why the tier is capped</h2>\n<ul>\n");
+        let _ = writeln!(out, "<section>\n<h2>{}</h2>\n<ul>", view.caps_heading());
         for cap in &r.caps {
             let _ = writeln!(
                 out,

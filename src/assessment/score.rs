@@ -72,7 +72,9 @@ pub fn question_score(question: &Question, answer: &Answer) -> Option<f64> {
     let score = match (&question.kind, answer) {
         (Kind::Choice { options }, Answer::Choice(chosen)) => options.get(*chosen)?.score,
         (Kind::Multi { options }, Answer::Multi(chosen)) => {
-            let sum: f64 = chosen.iter().filter_map(|&i| options.get(i)).map(|o| o.score).sum();
+            // A fold from +0.0: `Sum for f64` starts at -0.0, which would print as "-0.0".
+            let sum =
+                chosen.iter().filter_map(|&i| options.get(i)).fold(0.0, |sum, o| sum + o.score);
             sum.min(100.0)
         }
         (Kind::Scale { min, max, .. }, Answer::Scale(value)) => {
@@ -421,6 +423,7 @@ mod tests {
         assert_eq!(s(1, Multi(vec![0, 1])), 100.0); // 60 + 50 = 110, capped
         assert_eq!(s(1, Multi(vec![0, 1, 2])), 100.0); // 130, capped
         assert_eq!(s(1, Multi(vec![])), 0.0);
+        assert!(s(1, Multi(vec![])).is_sign_positive(), "an empty list scores +0, not -0");
         // scale 1..5: (v - 1) / 4 x 100.
         assert_eq!(s(2, Scale(1)), 0.0);
         assert_eq!(s(2, Scale(4)), 75.0);

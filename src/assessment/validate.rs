@@ -616,15 +616,15 @@ fn check(r: &mut Reader<'_, '_>, raw: &RawQuestionnaire, resolve: &Resolve<'_>) 
             kind,
         });
     }
-    for (d, was_asked) in raw.dimensions.iter().zip(&asked) {
-        if !was_asked {
-            let (at, name) = match &d.id {
-                Some(id) => (id.span(), id.get_ref().as_str()),
-                None => (d.at.clone(), ""),
-            };
-            r.push(r.at(at, format!("dimension `{name}` has no questions")).with_help(format!(
-                "add a question with dimension = \"{name}\", or remove the dimension"
-            )));
+    for (i, (d, was_asked)) in raw.dimensions.iter().zip(&asked).enumerate() {
+        // A duplicate or an entry without an id is reported already; its questions (if
+        // any) went to the first entry with the id.
+        let Some(id) = &d.id else { continue };
+        let name = id.get_ref().as_str();
+        if !was_asked && dimension_ids.get(name) == Some(&i) {
+            r.push(r.at(id.span(), format!("dimension `{name}` has no questions")).with_help(
+                format!("add a question with dimension = \"{name}\", or remove the dimension"),
+            ));
         }
     }
     Questionnaire {
