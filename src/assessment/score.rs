@@ -78,11 +78,12 @@ pub fn question_score(question: &Question, answer: &Answer) -> Option<f64> {
             sum.min(100.0)
         }
         (Kind::Scale { min, max, .. }, Answer::Scale(value)) => {
-            let span = (max - min) as f64;
-            if span <= 0.0 {
+            // In f64, as the browser computes it; i64 subtraction could overflow.
+            let (min, max, value) = (*min as f64, *max as f64, *value as f64);
+            if max <= min {
                 return None;
             }
-            (*value - min) as f64 / span * 100.0
+            (value - min) / (max - min) * 100.0
         }
         (Kind::Number { bands, .. }, Answer::Number(value)) => {
             let band = bands.iter().find(|b| b.max.is_some_and(|max| max >= *value));
