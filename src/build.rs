@@ -1,6 +1,5 @@
 //! The pipeline (`prepare`: config -> load -> parse -> assemble -> theme -> plan -> link ->
-//! assessment) and
-//! the atomic commit, the only code that writes a build's output.
+//! assessment) and the atomic commit, the only code that writes a build's output.
 //!
 //! `commit` renders into a standby folder beside the output (the previous generation,
 //! updated in place) and swaps it in with one rename (`renameat2(RENAME_EXCHANGE)` on

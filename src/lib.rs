@@ -3,7 +3,7 @@
 //!
 //! The library holds all behaviour; `main.rs` parses arguments, calls [`run`] and prints.
 //! Stages pass plain data: `config` -> `content` (load, parse, assemble) -> `links` ->
-//! `render` -> `build::commit`. See `DESIGN.md` and each module's docs.
+//! `assessment` -> `render` -> `build::commit`. See `DESIGN.md` and each module's docs.
 
 pub mod assessment;
 pub mod build;

@@ -114,8 +114,9 @@ pub fn answers(
                     question.id
                 ),
             );
-            if let Some(condition) = question.show_if {
-                diag = diag.with_help(describe_condition(questionnaire, condition));
+            if let Some(help) = question.show_if.and_then(|c| describe_condition(questionnaire, c))
+            {
+                diag = diag.with_help(help);
             }
             r.push(diag);
         }
@@ -133,15 +134,15 @@ pub fn answers(
     Some(Answers { questionnaire: questionnaire.id.clone(), date: date?, label, values })
 }
 
-/// "it is asked only when `x` is answered `y`".
-fn describe_condition(questionnaire: &Questionnaire, condition: ShowIf) -> String {
-    let named = &questionnaire.questions[condition.question];
+/// "it is asked only when the answer to `x` is `y`".
+fn describe_condition(questionnaire: &Questionnaire, condition: ShowIf) -> Option<String> {
+    let named = questionnaire.questions.get(condition.question)?;
     let option = named.kind.options().get(condition.option).map_or("", |o| o.id.as_str());
     let verb = match named.kind {
         Kind::Multi { .. } => "includes",
         _ => "is",
     };
-    format!("it is asked only when the answer to `{}` {verb} `{option}`", named.id)
+    Some(format!("it is asked only when the answer to `{}` {verb} `{option}`", named.id))
 }
 
 /// The `date` as `YYYY-MM-DD`; `None` (reported) when missing or not a plain date.

@@ -220,22 +220,24 @@ impl Reader<'_, '_> {
         out
     }
 
-    /// A list of tables (`[[key]]`) with the span of each entry's header. `None` when absent
-    /// or not a list; `required` reports an absent or empty list at `at`.
+    /// A list of tables, written `header` (`[[questions.options]]`), with the span of each
+    /// entry's header. `None` when absent or not a list; `required` reports an absent or
+    /// empty list at `at`.
     fn tables<'t, 'a>(
         &mut self,
         table: &'t DeTable<'a>,
         key: &str,
+        header: &str,
         required: Option<(&Range<usize>, &str)>,
     ) -> Option<Spanned<Vec<Entry<'t, 'a>>>> {
         let Some(value) = toml_input::get(table, key) else {
             if let Some((at, owner)) = required {
-                self.missing(key, at.clone(), owner, &format!("at least one [[...{key}]] table"));
+                self.missing(key, at.clone(), owner, &format!("at least one {header} table"));
             }
             return None;
         };
         let Some(items) = value.get_ref().as_array() else {
-            self.wrong_type(key, value, &format!("a list of tables, written [[{key}]]"));
+            self.wrong_type(key, value, &format!("a list of tables, written {header}"));
             return None;
         };
         if items.is_empty()
@@ -288,10 +290,10 @@ fn read(r: &mut Reader<'_, '_>, top: &DeTable<'_>) -> RawQuestionnaire {
         intro: r.string(top, "intro"),
         ..RawQuestionnaire::default()
     };
-    let lists = [("tiers", "tier"), ("dimensions", "dimension"), ("questions", "question")];
-    for (key, noun) in lists {
-        let owner = format!("the questionnaire (each [[{key}]] is a {noun})");
-        let Some(entries) = r.tables(top, key, Some((&start, &owner))) else { continue };
+    for key in ["tiers", "dimensions", "questions"] {
+        let header = format!("[[{key}]]");
+        let required = Some((&start, "the questionnaire"));
+        let Some(entries) = r.tables(top, key, &header, required) else { continue };
         for (at, t) in entries.into_inner() {
             match key {
                 "tiers" => raw.tiers.push(read_tier(r, at, t)),
@@ -399,7 +401,7 @@ fn read_question(r: &mut Reader<'_, '_>, at: Range<usize>, t: &DeTable<'_>) -> R
     }
     if want_options {
         let need = required.then_some((&at, owner.as_str()));
-        question.options = r.tables(t, "options", need).map(|list| {
+        question.options = r.tables(t, "options", "[[questions.options]]", need).map(|list| {
             let span = list.span();
             let options = list.into_inner().into_iter().map(|(at, o)| read_option(r, at, o));
             Spanned::new(span, options.collect())
@@ -428,7 +430,7 @@ fn read_question(r: &mut Reader<'_, '_>, at: Range<usize>, t: &DeTable<'_>) -> R
     }
     if want_bands {
         let need = required.then_some((&at, owner.as_str()));
-        question.bands = r.tables(t, "bands", need).map(|list| {
+        question.bands = r.tables(t, "bands", "[[questions.bands]]", need).map(|list| {
             let span = list.span();
             let bands = list.into_inner().into_iter().map(|(at, b)| {
                 r.reject(b, BAND_KEYS, "[[questions.bands]]");
@@ -511,6 +513,7 @@ fn unknown(
     let diag = r.at(name.span(), message);
     let diag = match suggest(name.get_ref(), names.iter().copied()).first() {
         Some(near) => diag.with_help(format!("did you mean `{near}`?")),
+        None if names.is_empty() => diag,
         None => diag.with_help(format!("the {noun}s are: {}", names.join(", "))),
     };
     r.push(diag);
