@@ -109,6 +109,20 @@ impl View<'_> {
         }
     }
 
+    /// "Dimension · score 50.0 · +3.2 points if raised to 100 · caps the tier at X", with the
+    /// texts passed through `escape` for the output format.
+    fn facts(&self, rec: &Recommendation, escape: impl Fn(&str) -> String) -> String {
+        let mut facts = vec![
+            escape(self.dimension_title(&rec.dimension)),
+            format!("score {}", one(rec.score)),
+            format!("+{} points if raised to 100", one(rec.impact)),
+        ];
+        if let Some(tier) = self.caps_tier(&rec.question) {
+            facts.push(format!("caps the tier at {}", escape(tier)));
+        }
+        facts.join(" · ")
+    }
+
     fn caps_tier(&self, question: &str) -> Option<&str> {
         let cap = self.report.caps.iter().find(|c| c.question == question)?;
         Some(self.tier_title(&cap.tier))
@@ -262,15 +276,7 @@ fn text(view: &View<'_>) -> String {
         let number = format!("  {}. ", n + 1);
         let indent = " ".repeat(number.chars().count());
         out.push_str(&wrap_hanging(view.question_text(&rec.question), WIDTH, &number, &indent));
-        let mut facts = vec![
-            view.dimension_title(&rec.dimension).to_string(),
-            format!("score {}", one(rec.score)),
-            format!("+{} points if raised to 100", one(rec.impact)),
-        ];
-        if let Some(tier) = view.caps_tier(&rec.question) {
-            facts.push(format!("caps the tier at {tier}"));
-        }
-        out.push_str(&wrap(&facts.join(" · "), WIDTH, &indent));
+        out.push_str(&wrap(&view.facts(rec, str::to_string), WIDTH, &indent));
         if let Some(advice) = &rec.advice {
             out.push_str(&wrap(advice, WIDTH, &indent));
         }
@@ -362,15 +368,7 @@ fn markdown(view: &View<'_>) -> String {
     }
     for (n, rec) in r.recommendations.iter().enumerate() {
         let _ = writeln!(out, "### {}. {}\n", n + 1, md(view.question_text(&rec.question)));
-        let mut facts = vec![
-            md(view.dimension_title(&rec.dimension)),
-            format!("score {}", one(rec.score)),
-            format!("+{} points if raised to 100", one(rec.impact)),
-        ];
-        if let Some(tier) = view.caps_tier(&rec.question) {
-            facts.push(format!("caps the tier at {}", md(tier)));
-        }
-        let _ = writeln!(out, "*{}*\n", facts.join(" · "));
+        let _ = writeln!(out, "*{}*\n", view.facts(rec, md));
         if let Some(advice) = &rec.advice {
             let _ = writeln!(out, "{}\n", advice.trim());
         }
@@ -659,19 +657,13 @@ fn html(view: &View<'_>) -> String {
         out.push_str("<ol class=\"recommendations\">\n");
     }
     for rec in &r.recommendations {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<li data-question=\"{}\">\n<h3>{}</h3>\n<p class=\"facts\">{} · score {} · +{} points if raised to 100",
+            "<li data-question=\"{}\">\n<h3>{}</h3>\n<p class=\"facts\">{}</p>",
             esc(&rec.question),
             esc(view.question_text(&rec.question)),
-            esc(view.dimension_title(&rec.dimension)),
-            one(rec.score),
-            one(rec.impact)
+            view.facts(rec, esc)
         );
-        if let Some(tier) = view.caps_tier(&rec.question) {
-            let _ = write!(out, " · caps the tier at {}", esc(tier));
-        }
-        out.push_str("</p>\n");
         if let Some(advice) = &rec.advice {
             out.push_str(&markdown_html(advice));
         }

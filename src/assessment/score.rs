@@ -403,6 +403,20 @@ mod tests {
         Answers { questionnaire: "test".into(), date: "2026-11-26".into(), label: None, values }
     }
 
+    /// gate yes (100), tools [a] (60), often 4 (75), rate 95 (50), followup bad (25); extra
+    /// is hidden (tools lacks b), deep is hidden (followup is not good).
+    fn worked_example() -> Answers {
+        answers(vec![
+            Some(Choice(0)),
+            Some(Multi(vec![0])),
+            Some(Scale(4)),
+            Some(Number(95.0)),
+            Some(Choice(1)),
+            None,
+            None,
+        ])
+    }
+
     fn close(actual: f64, expected: f64) {
         assert!((actual - expected).abs() < 1e-9, "{actual} is not {expected}");
     }
@@ -442,17 +456,7 @@ mod tests {
     #[test]
     fn dimension_and_overall_scores_are_weighted_means() {
         let q = sample();
-        // gate yes (100), tools [a] (60), often 4 (75), rate 95 (50), followup bad (25);
-        // extra is hidden (tools lacks b), deep is hidden (followup is not good).
-        let a = answers(vec![
-            Some(Choice(0)),
-            Some(Multi(vec![0])),
-            Some(Scale(4)),
-            Some(Number(95.0)),
-            Some(Choice(1)),
-            None,
-            None,
-        ]);
+        let a = worked_example();
         let r = score(&q, &a, DEFAULT_TOP).unwrap();
         // ops = (1 x 100 + 2 x 60) / 3 = 73.333..; stock = (1 x 75 + 3 x 50) / 4 = 56.25;
         // people = 25 / 1 = 25.
@@ -475,15 +479,7 @@ mod tests {
     #[test]
     fn impact_is_the_overall_gain_of_moving_a_question_to_100() {
         let q = sample();
-        let a = answers(vec![
-            Some(Choice(0)),
-            Some(Multi(vec![0])),
-            Some(Scale(4)),
-            Some(Number(95.0)),
-            Some(Choice(1)),
-            None,
-            None,
-        ]);
+        let a = worked_example();
         let r = score(&q, &a, DEFAULT_TOP).unwrap();
         // impact = (W / 6) x (w / sum w of the dimension) x (100 - s):
         //   followup (1/3) x (1/1) x 75 = 25
