@@ -1,5 +1,5 @@
-//! The pipeline (`prepare`: config -> load -> parse -> assemble -> theme -> plan -> link) and
-//! the atomic commit, the only code that writes a build's output.
+//! The pipeline (`prepare`: config -> load -> parse -> assemble -> theme -> plan -> link ->
+//! assessment) and the atomic commit, the only code that writes a build's output.
 //!
 //! `commit` renders into a standby folder beside the output (the previous generation,
 //! updated in place) and swaps it in with one rename (`renameat2(RENAME_EXCHANGE)` on
@@ -16,10 +16,12 @@ use jiff::civil::Date;
 use thiserror::Error;
 use walkdir::WalkDir;
 
+use crate::assessment::{self, Assessment, LearnLink};
 use crate::config::{Config, Overrides};
 use crate::content::site::AssembleOptions;
 use crate::content::{self, Asset, Site};
 use crate::diagnostics::Diagnostics;
+use crate::links::resolve::LinkIndex;
 use crate::links::{self, LinkGraph};
 use crate::output::OutputFile;
 use crate::render::theme::AssetUrls;
@@ -39,6 +41,8 @@ pub struct Prepared {
     pub theme: Theme,
     pub plan: Plan,
     pub graph: LinkGraph,
+    /// The readiness assessment, when the site has a valid questionnaire.
+    pub assessment: Option<Assessment>,
     pub today: Date,
 }
 
@@ -91,6 +95,8 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
     timer.lap("plan");
     let graph = links::link(&site, &cfg.base_url, &files, diags);
     timer.lap("link");
+    let assessment = load_assessment(&cfg, &site, &files, diags);
+    timer.lap("assessment");
     if timer.enabled {
         let mb = |n: usize| n as f64 / 1e6;
         let html: usize = site.pages.iter().map(|p| p.doc.html.len()).sum();
@@ -106,8 +112,29 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
         theme,
         plan,
         graph,
+        assessment,
         today: crate::dates::today(),
     })
+}
+
+/// The questionnaire and committed answers, when the site has a questionnaire (a site
+/// without one has no assessment). `learn` links resolve as wikilinks and `.md` links do.
+fn load_assessment(
+    cfg: &Config,
+    site: &Site,
+    files: &HashSet<String>,
+    diags: &mut Diagnostics,
+) -> Option<Assessment> {
+    let path = &cfg.assessment.questionnaire;
+    if !path.is_file() {
+        return None;
+    }
+    let index = LinkIndex::new(site, files);
+    let resolve = |reference: &str| {
+        let (title, url) = index.resolve_reference(&cfg.base_url, reference)?;
+        Ok(LearnLink { title, url })
+    };
+    assessment::load(path, &resolve, diags)
 }
 
 /// Prints how long each stage took when `OPSBOOK_TIMINGS` is set (for benchmarking).

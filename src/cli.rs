@@ -24,6 +24,8 @@ pub enum Command {
     Init(InitArgs),
     /// Create a new process document at content/PATH.md with every governance field
     New(NewArgs),
+    /// Score an answers file against the readiness questionnaire and print the report
+    Assess(AssessArgs),
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +90,32 @@ pub struct CheckArgs {
     /// Include pages marked draft = true
     #[arg(long)]
     pub drafts: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// The answers file to score, e.g. content/assessment/responses/2026-11-20.toml
+    #[arg(value_name = "ANSWERS.toml")]
+    pub answers: PathBuf,
+    /// Output format of the report
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// How many recommendations the report lists
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,7 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub governance: GovernanceConfig,
     pub search: SearchConfig,
+    pub assessment: AssessmentConfig,
     /// Free-form `[extra]`, passed to templates as `site.extra`.
     pub extra: serde_json::Value,
 }
@@ -46,6 +47,17 @@ pub struct GovernanceConfig {
     pub review_every: Period,
     pub strict: bool,
 }
+
+/// `[assessment]`: where the readiness questionnaire lives.
+#[derive(Debug, Clone)]
+pub struct AssessmentConfig {
+    /// The questionnaire file (absolute). A site without this file has no assessment;
+    /// answers files live in `responses/` beside it.
+    pub questionnaire: PathBuf,
+}
+
+/// The questionnaire's path when `[assessment] questionnaire` is not set.
+pub const DEFAULT_QUESTIONNAIRE: &str = "content/assessment/questionnaire.toml";
 
 /// Where the site is published: an optional origin (`https://example.com`) and a path that
 /// starts and ends with `/` (`/` or `/kb/`). Every internal URL starts with the path.
@@ -122,6 +134,7 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     governance: Option<RawGovernance>,
     search: Option<RawSearch>,
+    assessment: Option<RawAssessment>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,16 +148,38 @@ struct RawMarkdown {
 }
 
 #[derive(Debug, Deserialize)]
+struct RawAssessment {
+    questionnaire: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
 struct RawGovernance {
     review_every: Option<String>,
     strict: Option<bool>,
 }
 
-const TOP_KEYS: &[&str] =
-    &["title", "base_url", "description", "language", "markdown", "governance", "search", "extra"];
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "markdown",
+    "governance",
+    "search",
+    "assessment",
+    "extra",
+];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const GOVERNANCE_KEYS: &[&str] = &["review_every", "strict"];
 const SEARCH_KEYS: &[&str] = &["enabled"];
+const ASSESSMENT_KEYS: &[&str] = &["questionnaire"];
+/// The tables of `opsbook.toml` whose keys are checked, with their keys.
+const SUB_TABLES: &[(&str, &[&str])] = &[
+    ("markdown", MARKDOWN_KEYS),
+    ("governance", GOVERNANCE_KEYS),
+    ("search", SEARCH_KEYS),
+    ("assessment", ASSESSMENT_KEYS),
+];
 
 /// Settings given on the command line that beat the file.
 #[derive(Debug, Clone, Default)]
@@ -182,9 +217,7 @@ impl Config {
         let before = diags.error_count();
         let top = table.get_ref();
         toml_input::reject_unknown_keys(&source, top, TOP_KEYS, CONFIG_FILE, diags);
-        for (key, allowed) in
-            [("markdown", MARKDOWN_KEYS), ("governance", GOVERNANCE_KEYS), ("search", SEARCH_KEYS)]
-        {
+        for &(key, allowed) in SUB_TABLES {
             if let Some(value) = toml_input::get(top, key) {
                 match value.get_ref().as_table() {
                     Some(sub) => toml_input::reject_unknown_keys(
@@ -223,11 +256,10 @@ impl Config {
             }
             let mut lenient = keep(top, &TOP_KEYS[..TOP_KEYS.len() - 1]);
             for (key, value) in lenient.iter_mut() {
-                let allowed = match key.get_ref().as_ref() {
-                    "markdown" => MARKDOWN_KEYS,
-                    "governance" => GOVERNANCE_KEYS,
-                    "search" => SEARCH_KEYS,
-                    _ => continue,
+                let name = key.get_ref().as_ref();
+                let Some(&(_, allowed)) = SUB_TABLES.iter().find(|(table, _)| *table == name)
+                else {
+                    continue;
                 };
                 let span = value.span();
                 match value.get_ref() {
@@ -306,6 +338,29 @@ impl Config {
             }),
         };
 
+        let questionnaire = match raw.assessment.and_then(|a| a.questionnaire) {
+            None => root.join(DEFAULT_QUESTIONNAIRE),
+            Some(rel) => {
+                // Only a path someone wrote must exist; the default may be absent (no assessment).
+                let path = root.join(&rel);
+                if !path.is_file() {
+                    let span = toml_input::get(top, "assessment")
+                        .and_then(|a| a.get_ref().as_table())
+                        .and_then(|a| toml_input::get(a, "questionnaire"))
+                        .map(|v| v.span())
+                        .unwrap_or(0..0);
+                    diags.push(
+                        source
+                            .error(span, format!("the questionnaire `{rel}` does not exist"))
+                            .with_help(format!(
+                                "the path is relative to the site root; the default is \"{DEFAULT_QUESTIONNAIRE}\""
+                            )),
+                    );
+                }
+                path
+            }
+        };
+
         if diags.error_count() > before {
             return None;
         }
@@ -323,6 +378,7 @@ impl Config {
                 strict: governance.strict.unwrap_or(false),
             },
             search: SearchConfig { enabled: raw.search.and_then(|s| s.enabled).unwrap_or(true) },
+            assessment: AssessmentConfig { questionnaire },
             extra,
         })
     }
@@ -398,6 +454,30 @@ mod tests {
         let (_, diags) = parse("title = \"Ops\"\n[markdown]\nunsafe_html = \"yes\"\n");
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].span.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn the_questionnaire_path_defaults_and_a_configured_one_must_exist() {
+        let (cfg, diags) = parse("title = \"Ops\"\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            cfg.unwrap().assessment.questionnaire,
+            Path::new("/site/content/assessment/questionnaire.toml")
+        );
+
+        let (cfg, diags) = parse("title = \"Ops\"\n[assessment]\nquestionaire = \"q.toml\"\n");
+        assert!(cfg.is_none());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].message, "unknown key `questionaire` in [assessment]");
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `questionnaire`?"));
+
+        // The root /site does not exist, so no configured path does either.
+        let (cfg, diags) = parse("title = \"Ops\"\n[assessment]\nquestionnaire = \"ops/q.toml\"\n");
+        assert!(cfg.is_none());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].message, "the questionnaire `ops/q.toml` does not exist");
+        let span = diags[0].span.as_ref().unwrap();
+        assert_eq!((span.line, span.column), (3, 17));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //!
 //! The library holds all behaviour; `main.rs` parses arguments, calls [`run`] and prints.
 //! Stages pass plain data: `config` -> `content` (load, parse, assemble) -> `links` ->
-//! `render` -> `build::commit`. See `DESIGN.md` and each module's docs.
+//! `assessment` -> `render` -> `build::commit`. See `DESIGN.md` and each module's docs.
 
+pub mod assessment;
 pub mod build;
 pub mod cli;
 pub mod config;
@@ -24,10 +25,11 @@ use std::time::Instant;
 
 use thiserror::Error;
 
+use crate::assessment::report::{self, View};
 use crate::build::{BuildError, BuildOptions, PrepareOptions};
-use crate::cli::{Cli, Command, Format};
+use crate::cli::{AssessArgs, Cli, Command, Format, ReportFormat};
 use crate::config::{CONFIG_FILE, Overrides};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics, Span, display_path};
 use crate::scaffold::ScaffoldError;
 
 /// Failures that are not about a place in an input file.
@@ -45,6 +47,8 @@ pub enum Error {
     Serve(#[from] serve::ServeError),
     #[error("cannot determine the current folder: {0}")]
     Cwd(std::io::Error),
+    #[error("cannot write {}: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
 }
 
 /// What a command produced, for `main` to print.
@@ -205,8 +209,96 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             out.stdout
                 .push(format!("Created {}: fill in the owner, backups and steps", shown.display()));
         }
+        Command::Assess(args) => assess(args, &mut out)?,
     }
     Ok(out)
+}
+
+/// `opsbook assess`: scores one answers file against the site's questionnaire and renders
+/// the report to standard output or `--output`.
+fn assess(args: AssessArgs, out: &mut Outcome) -> Result<(), Error> {
+    let start = Instant::now();
+    let root = site_root(args.root.root.as_deref())?;
+    out.root = Some(root.clone());
+    out.failure_note = Some("no report was written");
+    let mut site_diags = Diagnostics::new();
+    let Some(prepared) = build::prepare(&root, &PrepareOptions::default(), &mut site_diags) else {
+        out.diagnostics = site_diags;
+        out.failed = true;
+        return Ok(());
+    };
+    // Only the questionnaire's problems stop a report; the rest of the wiki is `check`'s.
+    let questionnaire_path = &prepared.cfg.assessment.questionnaire;
+    out.diagnostics.extend(
+        site_diags
+            .into_iter()
+            .filter(|d| d.span.as_ref().is_some_and(|s| s.path == *questionnaire_path)),
+    );
+    let Some(site_assessment) = &prepared.assessment else {
+        if !out.diagnostics.has_errors() {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    Some(Span::file(questionnaire_path)),
+                    "this site has no readiness questionnaire",
+                )
+                .with_help("write one there (see docs/assessment.md), or point `[assessment] questionnaire` in opsbook.toml at it"),
+            );
+        }
+        out.failed = true;
+        return Ok(());
+    };
+    let questionnaire = &site_assessment.questionnaire;
+    let Some(answers) =
+        assessment::load_answers(&args.answers, questionnaire, &mut out.diagnostics)
+    else {
+        out.failed = true;
+        return Ok(());
+    };
+    let Ok(scored) = assessment::score::score(questionnaire, &answers, args.top) else {
+        // Validation already refuses answers that score nothing; kept for safety.
+        out.diagnostics.push(Diagnostic::error(
+            Some(Span::file(&args.answers)),
+            "these answers score no question",
+        ));
+        out.failed = true;
+        return Ok(());
+    };
+    let view = View {
+        questionnaire,
+        report: &scored,
+        label: answers.label.as_deref(),
+        origin: prepared.cfg.base_url.origin.as_deref(),
+    };
+    let format = match args.format {
+        ReportFormat::Text => report::Format::Text,
+        ReportFormat::Json => report::Format::Json,
+        ReportFormat::Markdown => report::Format::Markdown,
+        ReportFormat::Html => report::Format::Html,
+    };
+    let rendered = report::render(&view, format);
+    let capped = if scored.tier.id == scored.uncapped_tier.id { "" } else { " (capped)" };
+    let summary = format!(
+        "Scored {} in {}: {:.1} / 100, {}{capped}",
+        display_path(&args.answers, &std::env::current_dir().unwrap_or_default()),
+        duration(start.elapsed()),
+        scored.overall,
+        scored.tier.title,
+    );
+    match args.output {
+        Some(path) => {
+            std::fs::write(&path, rendered).map_err(|source| Error::Write { path, source })?;
+            out.stdout.push(summary);
+        }
+        None => {
+            // `main` ends every stdout entry with a newline, so the report's own is dropped.
+            out.stdout.push(rendered.trim_end_matches('\n').to_string());
+            if format == report::Format::Text {
+                out.stdout.push(String::new());
+                out.stdout.push(summary);
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

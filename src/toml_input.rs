@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 use toml::Spanned;
-use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::de::{DeInteger, DeTable, DeValue, ValueDeserializer};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest};
 
@@ -132,16 +132,9 @@ pub fn to_json(value: &DeValue<'_>) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
         DeValue::String(s) => J::String(s.to_string()),
-        DeValue::Integer(i) => {
-            let digits = i.as_str().replace('_', "");
-            let digits = digits.trim_start_matches(['0', 'x', 'o', 'b']).to_string();
-            match i64::from_str_radix(if digits.is_empty() { "0" } else { &digits }, i.radix()) {
-                Ok(n) => J::from(n),
-                Err(_) => J::Null,
-            }
-        }
-        DeValue::Float(f) => {
-            let n: f64 = f.as_str().replace('_', "").parse().unwrap_or(f64::NAN);
+        DeValue::Integer(i) => integer(i).map_or(J::Null, J::from),
+        DeValue::Float(_) => {
+            let n = number(value).unwrap_or(f64::NAN);
             serde_json::Number::from_f64(n).map_or(J::Null, J::Number)
         }
         DeValue::Boolean(b) => J::Bool(*b),
@@ -150,6 +143,21 @@ pub fn to_json(value: &DeValue<'_>) -> serde_json::Value {
         DeValue::Table(table) => J::Object(
             table.iter().map(|(k, v)| (k.get_ref().to_string(), to_json(v.get_ref()))).collect(),
         ),
+    }
+}
+
+/// A TOML integer's value; `None` when it does not fit an `i64`.
+pub fn integer(i: &DeInteger<'_>) -> Option<i64> {
+    // `as_str` is already without `_` and the radix prefix.
+    i64::from_str_radix(i.as_str(), i.radix()).ok()
+}
+
+/// A TOML integer or float as an `f64`, `inf` and `nan` included; `None` for other types.
+pub fn number(value: &DeValue<'_>) -> Option<f64> {
+    match value {
+        DeValue::Integer(i) => i128::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
+        DeValue::Float(f) => f.as_str().parse().ok(),
+        _ => None,
     }
 }
 

@@ -127,6 +127,126 @@ enum WikiMiss {
     Ambiguous(Vec<PageId>),
 }
 
+impl LinkIndex<'_> {
+    /// The error for a wikilink target (`written`, as the author wrote it) that names no
+    /// page or several.
+    fn wiki_miss(&self, miss: WikiMiss, written: &str, span: Option<Span>) -> Diagnostic {
+        let site = self.site;
+        match miss {
+            WikiMiss::NotFound => {
+                let diag =
+                    Diagnostic::error(span, format!("no page matches the wikilink [[{written}]]"));
+                let near = self.wiki_suggestions(written);
+                if near.is_empty() {
+                    diag.with_help("wikilinks match a page's path, file name, title or alias")
+                } else {
+                    diag.with_help(format!("did you mean [[{}]]?", near.join("]], [[")))
+                }
+            }
+            WikiMiss::Ambiguous(candidates) => {
+                let list = candidates
+                    .iter()
+                    .map(|&c| site.pages[c].rel.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let first = &site.pages[candidates[0]];
+                Diagnostic::error(
+                    span,
+                    format!(
+                        "the wikilink [[{written}]] matches {} pages: {list}",
+                        candidates.len()
+                    ),
+                )
+                .with_help(format!(
+                    "write the path to pick one, e.g. [[{}]]",
+                    first.path.trim_end_matches('/')
+                ))
+            }
+        }
+    }
+
+    /// The error for a link to a `.md` source (`joined`, relative to `content/`) that is not
+    /// a published page.
+    fn missing_source(&self, written: &str, joined: &str, span: Option<Span>) -> Diagnostic {
+        let site = self.site;
+        if site.unpublished.contains(joined) {
+            return Diagnostic::error(
+                span,
+                format!("the link `{written}` points to a draft that is not published"),
+            )
+            .with_help("publish the page, or build with --drafts");
+        }
+        let diag = Diagnostic::error(
+            span,
+            format!("the link `{written}` points to a missing page ({joined})"),
+        );
+        let sources = site.pages.iter().filter(|p| p.file.is_some()).map(|p| p.rel.as_str());
+        match suggest(joined, sources).first() {
+            Some(near) => diag.with_help(format!("did you mean {near}?")),
+            None => diag,
+        }
+    }
+
+    /// Resolves a link written outside any page, such as a questionnaire's `learn` entry:
+    /// a wikilink (`[[pick-pack-ship#steps|label]]`) or a content path relative to
+    /// `content/` (`fulfillment/_index.md#kpis`). Returns the link's title (the label, else
+    /// the page title, with the heading when there is an anchor) and URL. The diagnostic
+    /// has no span: only the caller knows where the reference was written.
+    pub(crate) fn resolve_reference(
+        &self,
+        base: &BaseUrl,
+        reference: &str,
+    ) -> Result<(String, String), Diagnostic> {
+        let reference = reference.trim();
+        let (target_id, anchor, label, wiki) = if let Some(inner) =
+            reference.strip_prefix("[[").and_then(|r| r.strip_suffix("]]"))
+        {
+            let (target, label) = match inner.split_once('|') {
+                Some((target, label)) => (target, Some(label.trim())),
+                None => (inner, None),
+            };
+            let (page, anchor) = split_fragment(target);
+            if page.trim().is_empty() {
+                return Err(Diagnostic::error(
+                    None,
+                    format!("the wikilink {reference} names no page"),
+                )
+                .with_help("write the page before the heading: [[pick-pack-ship#steps]]"));
+            }
+            let id = self.find_wiki(page).map_err(|miss| self.wiki_miss(miss, target, None))?;
+            (id, anchor, label.filter(|l| !l.is_empty()), true)
+        } else {
+            let (path, anchor) = split_fragment(reference);
+            let decoded = percent_decode(path);
+            let joined = join("", &decoded).unwrap_or_default();
+            if !joined.ends_with(".md") {
+                return Err(Diagnostic::error(
+                        None,
+                        format!("`{reference}` is neither a content path to a .md file nor a [[wikilink]]"),
+                    )
+                    .with_help("write a path below content/ such as \"fulfillment/_index.md#kpis\", or a wikilink such as \"[[pick-pack-ship]]\""));
+            }
+            let Some(&id) = self.by_source.get(joined.as_str()) else {
+                return Err(self.missing_source(reference, &joined, None));
+            };
+            (id, anchor, None, false)
+        };
+        let page = &self.site.pages[target_id];
+        let mut url = base.url(&page.path);
+        let mut title = page.title.clone();
+        if let Some(anchor) = anchor {
+            let (anchor_id, heading) = find_anchor(page, anchor, wiki)
+                .ok_or_else(|| missing_anchor(None, anchor, page))?;
+            if let Some(heading) = heading {
+                title = format!("{title} › {heading}");
+            }
+            url.push('#');
+            url.push_str(&anchor_id);
+        }
+        Ok((label.map(str::to_string).unwrap_or(title), url))
+    }
+}
+
 /// Resolves every link of every page. Returns, per page, one [`Resolved`] per link, in the
 /// order of the page's links; broken links get an empty URL and a diagnostic.
 pub fn resolve(
@@ -182,42 +302,7 @@ fn resolve_one(
         let target_id = if target.trim().is_empty() {
             id
         } else {
-            match index.find_wiki(target) {
-                Ok(t) => t,
-                Err(WikiMiss::NotFound) => {
-                    let mut diag = Diagnostic::error(
-                        span(),
-                        format!("no page matches the wikilink [[{}]]", link.target),
-                    );
-                    let near = index.wiki_suggestions(target);
-                    diag = if near.is_empty() {
-                        diag.with_help("wikilinks match a page's path, file name, title or alias")
-                    } else {
-                        diag.with_help(format!("did you mean [[{}]]?", near.join("]], [[")))
-                    };
-                    return Err(diag);
-                }
-                Err(WikiMiss::Ambiguous(candidates)) => {
-                    let list = candidates
-                        .iter()
-                        .map(|&c| site.pages[c].rel.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let first = &site.pages[candidates[0]];
-                    return Err(Diagnostic::error(
-                        span(),
-                        format!(
-                            "the wikilink [[{}]] matches {} pages: {list}",
-                            link.target,
-                            candidates.len()
-                        ),
-                    )
-                    .with_help(format!(
-                        "write the path to pick one, e.g. [[{}]]",
-                        first.path.trim_end_matches('/')
-                    )));
-                }
-            }
+            index.find_wiki(target).map_err(|miss| index.wiki_miss(miss, &link.target, span()))?
         };
         let target_page = &site.pages[target_id];
         let mut url = base.url(&target_page.path);
@@ -271,29 +356,7 @@ fn resolve_one(
     if decoded.ends_with(".md") && !is_external(&decoded) {
         let target_id = match index.by_source.get(joined.as_str()) {
             Some(&t) => t,
-            None => {
-                let mut diag = Diagnostic::error(
-                    span(),
-                    format!("the link `{}` points to a missing page ({joined})", link.target),
-                );
-                if site.unpublished.contains(&joined) {
-                    diag = Diagnostic::error(
-                        span(),
-                        format!(
-                            "the link `{}` points to a draft that is not published",
-                            link.target
-                        ),
-                    )
-                    .with_help("publish the page, or build with --drafts");
-                } else {
-                    let sources =
-                        site.pages.iter().filter(|p| p.file.is_some()).map(|p| p.rel.as_str());
-                    if let Some(near) = suggest(&joined, sources).first() {
-                        diag = diag.with_help(format!("did you mean {near}?"));
-                    }
-                }
-                return Err(diag);
-            }
+            None => return Err(index.missing_source(&link.target, &joined, span())),
         };
         let target_page = &site.pages[target_id];
         let mut url = base.url(&target_page.path);

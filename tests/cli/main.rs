@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on fixture sites (tests/fixtures/), one module per
 //! feature, plus the browser and JavaScript suites.
 
+mod assess;
 mod browser;
 mod build;
 mod check;

@@ -1,10 +1,13 @@
-//! No input a user can write makes opsbook panic: front matter and Markdown, fuzzed.
+//! No input a user can write makes opsbook panic: front matter and Markdown, questionnaires
+//! and answers files, fuzzed.
 
 use std::path::PathBuf;
 
+use opsbook::assessment::report::{self, View};
+use opsbook::assessment::{LearnLink, answers, score, validate};
 use opsbook::config::MarkdownConfig;
 use opsbook::content::{self, site::AssembleOptions};
-use opsbook::diagnostics::{Diagnostics, Span};
+use opsbook::diagnostics::{Diagnostic, Diagnostics, Span};
 use proptest::prelude::*;
 
 fn front_matter() -> impl Strategy<Value = String> {
@@ -77,8 +80,187 @@ fn markdown() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
 }
 
+/// A valid questionnaire with every kind of question, `show_if` and a cap.
+const QUESTIONNAIRE: &str =
+    include_str!("../fixtures/assessment/site/content/assessment/questionnaire.toml");
+
+/// Values a person might write anywhere in a questionnaire or answers file.
+fn toml_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "\"small\"",
+            "\"floor\"",
+            "\"measures\"",
+            "\"yes\"",
+            "\"paper\"",
+            "\"choice\"",
+            "\"multi\"",
+            "\"scale\"",
+            "\"number\"",
+            "0",
+            "-1",
+            "100",
+            "101",
+            "0.5",
+            "98",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "99999999999999999999",
+            "1e308",
+            "-1e308",
+            "inf",
+            "-inf",
+            "nan",
+            "true",
+            "2026-01-01",
+            "2026-01-01T10:00:00Z",
+            "[]",
+            "[\"weight\", \"weight\"]",
+            "[\"[[pick]]\", \"nope.md\"]",
+            "[1, \"a\"]",
+            "{ question = \"measures\", includes = \"yes\" }",
+            "{ question = \"accuracy\", equals = \"x\" }",
+            "{ \"1\" = \"x\", \"-9\" = \"y\" }",
+            "{}",
+        ])
+        .prop_map(String::from),
+        "[\\PC]{0,10}".prop_map(|s| format!("\"{}\"", s.replace(['"', '\\'], ""))),
+    ]
+}
+
+/// The questionnaire with a few lines replaced, removed or duplicated.
+fn mutated_questionnaire() -> impl Strategy<Value = String> {
+    let key = prop::sample::select(vec![
+        "id",
+        "title",
+        "min",
+        "max",
+        "weight",
+        "score",
+        "cap",
+        "kind",
+        "dimension",
+        "show_if",
+        "labels",
+        "learn",
+        "unit",
+        "options",
+        "bands",
+        "summary",
+        "advice",
+        "text",
+        "typo",
+    ]);
+    let header = prop::sample::select(vec![
+        "[[tiers]]",
+        "[[dimensions]]",
+        "[[questions]]",
+        "[[questions.options]]",
+        "[[questions.bands]]",
+    ]);
+    let line = prop_oneof![
+        3 => (key, toml_value()).prop_map(|(k, v)| format!("{k} = {v}")),
+        1 => header.prop_map(String::from),
+    ];
+    let edit = (any::<prop::sample::Index>(), 0..3u8, line);
+    prop::collection::vec(edit, 0..6).prop_map(|edits| {
+        let mut lines: Vec<String> = QUESTIONNAIRE.lines().map(String::from).collect();
+        for (at, op, line) in edits {
+            let i = at.index(lines.len());
+            match op {
+                0 => lines[i] = line,
+                1 => {
+                    lines.remove(i);
+                }
+                _ => lines.insert(i, lines[i].clone()),
+            }
+        }
+        lines.join("\n")
+    })
+}
+
+fn answers_file() -> impl Strategy<Value = String> {
+    // Half the values are valid for their question, so that many files reach the report.
+    let valid = prop::sample::select(vec![
+        ("scanning", "\"paper\""),
+        ("scanning", "\"full\""),
+        ("checks", "[\"weight\", \"photo\"]"),
+        ("checks", "[]"),
+        ("confidence", "1"),
+        ("confidence", "5.0"),
+        ("measures", "\"yes\""),
+        ("measures", "\"no\""),
+        ("accuracy", "98"),
+        ("accuracy", "-1e308"),
+    ]);
+    let id = prop::sample::select(vec![
+        "scanning",
+        "checks",
+        "confidence",
+        "measures",
+        "accuracy",
+        "unknown",
+    ]);
+    let line =
+        prop_oneof![valid.prop_map(|(id, value)| (id, value.to_string())), (id, toml_value()),];
+    let lines = prop::collection::vec(line, 0..7);
+    (prop::bool::ANY, lines).prop_map(|(dated, lines)| {
+        let mut text = String::from("questionnaire = \"fixture-readiness\"\n");
+        if dated {
+            text.push_str("date = 2026-05-01\n");
+        }
+        text.push_str("[answers]\n");
+        let mut seen = std::collections::HashSet::new();
+        for (id, value) in lines {
+            if seen.insert(id) {
+                text.push_str(&format!("{id} = {value}\n"));
+            }
+        }
+        text
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn questionnaires_answers_and_reports_never_panic(
+        questionnaire in mutated_questionnaire(),
+        answers_text in answers_file(),
+        top in 0usize..8,
+    ) {
+        let resolve = |reference: &str| {
+            if reference.contains("nope") {
+                Err(Diagnostic::error(None, "missing"))
+            } else {
+                Ok(LearnLink { title: reference.to_string(), url: format!("/{reference}/") })
+            }
+        };
+        let path = std::path::Path::new("q.toml");
+        let mut diags = Diagnostics::new();
+        let validated = validate::questionnaire(path, &questionnaire, &resolve, &mut diags);
+        // Valid or not, answers are read against the unmutated one as well.
+        let original = validate::questionnaire(path, QUESTIONNAIRE, &resolve, &mut Diagnostics::new());
+        for q in validated.iter().chain(&original) {
+            let a = answers::answers(std::path::Path::new("a.toml"), &answers_text, q, &mut diags);
+            if let Some(a) = a {
+                let r = score::score(q, &a, top);
+                prop_assert!(r.is_ok(), "validated answers always score");
+                let r = r.unwrap();
+                prop_assert!((0.0..=100.0).contains(&r.overall));
+                let view = View { questionnaire: q, report: &r, label: a.label.as_deref(), origin: None };
+                for format in [report::Format::Text, report::Format::Json, report::Format::Markdown, report::Format::Html] {
+                    let out = report::render(&view, format);
+                    prop_assert!(!out.contains("<script"));
+                }
+            }
+        }
+        for d in diags.iter() {
+            let span = d.span.as_ref().expect("assessment diagnostics have a place");
+            prop_assert!(span.line >= 1, "{d:?}");
+            let _ = d.render(std::path::Path::new("."), false);
+        }
+    }
 
     #[test]
     fn front_matter_and_markdown_never_panic(fm in front_matter(), md in markdown(), unsafe_html: bool) {
