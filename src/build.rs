@@ -119,7 +119,7 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
 
 /// The questionnaire and committed answers, when the site has a questionnaire (a site
 /// without one has no assessment). `learn` links resolve as wikilinks and `.md` links do.
-fn load_assessment(
+pub fn load_assessment(
     cfg: &Config,
     site: &Site,
     files: &HashSet<String>,

@@ -146,6 +146,8 @@ fn rebuild_loop(
         .map(|d| root.join(d))
         .filter(|d| d.is_dir())
         .collect();
+    // The questionnaire's folder (answers files live beside it), when it is not in content/.
+    let mut assessment_dir: Option<PathBuf> = None;
     let mut debouncer = Debouncer::new(QUIET, BURST_QUIET, MAX_WAIT);
     loop {
         let received = match debouncer.deadline() {
@@ -159,8 +161,18 @@ fn rebuild_loop(
             }
         };
         let Ok(first) = received else { return };
+        let questionnaire_dir = site.questionnaire().and_then(|q| q.parent().map(PathBuf::from));
+        if questionnaire_dir != assessment_dir {
+            if let Some(dir) = &questionnaire_dir
+                && dir.is_dir()
+                && !dir.starts_with(root.join("content"))
+            {
+                let _ = watcher.watch(dir, notify::RecursiveMode::Recursive);
+            }
+            assessment_dir = questionnaire_dir;
+        }
         for path in first.into_iter().chain(rx.try_iter()) {
-            if let Some(change) = classify(&root, &path) {
+            if let Some(change) = classify(&root, assessment_dir.as_deref(), &path) {
                 debouncer.add(Instant::now(), change);
             }
         }

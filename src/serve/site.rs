@@ -128,6 +128,11 @@ impl DevSite {
         self.cfg.as_ref().map_or_else(|| "/".to_string(), |c| c.base_url.path.clone())
     }
 
+    /// The questionnaire's file, once the config has been read.
+    pub fn questionnaire(&self) -> Option<PathBuf> {
+        self.cfg.as_ref().map(|c| c.assessment.questionnaire.clone())
+    }
+
     pub fn title(&self) -> String {
         self.cfg.as_ref().map_or_else(|| "the site".to_string(), |c| c.title.clone())
     }
@@ -269,8 +274,11 @@ impl DevSite {
         let search = crate::search::SearchIndex::default();
         let plan = Plan::new(&cfg, &site, theme, &self.assets, &search, &mut diags);
         timer.lap("plan");
-        let graph = links::link(&site, &cfg.base_url, &plan.paths(), &mut diags);
+        let paths = plan.paths();
+        let graph = links::link(&site, &cfg.base_url, &paths, &mut diags);
         timer.lap("link");
+        // The questionnaire and answers files are checked on every rebuild, as `build` does.
+        let _ = crate::build::load_assessment(&cfg, &site, &paths, &mut diags);
         if diags.has_errors() {
             return done(diags, vec![], vec![], 0, site.pages.len());
         }

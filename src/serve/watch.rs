@@ -37,11 +37,20 @@ pub enum Change {
     Static(String),
     /// A file (or folder) under `content/`, relative to it.
     Content(String),
+    /// The questionnaire or an answers file, when they live outside `content/`.
+    Questionnaire,
 }
 
 /// Sorts one changed path. `None` for paths the site does not read: editor leftovers,
-/// the output folder, version control.
-pub fn classify(root: &Path, path: &Path) -> Option<Change> {
+/// the output folder, version control. `assessment` is the questionnaire's folder.
+pub fn classify(root: &Path, assessment: Option<&Path>, path: &Path) -> Option<Change> {
+    if let Some(dir) = assessment
+        && path.starts_with(dir)
+        && !dir.starts_with(root.join("content"))
+    {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        return (!is_ignored_name(&name)).then_some(Change::Questionnaire);
+    }
     let rel = path.strip_prefix(root).ok()?;
     if rel.components().any(|c| is_ignored_name(&c.as_os_str().to_string_lossy())) {
         return None;
@@ -168,8 +177,20 @@ mod tests {
             ("/elsewhere/content/a.md", None),
         ];
         for (path, want) in cases {
-            assert_eq!(classify(root, Path::new(path)), want, "{path}");
+            assert_eq!(classify(root, None, Path::new(path)), want, "{path}");
         }
+        // A questionnaire kept outside content/ is watched as its own kind of change.
+        let outside = Some(Path::new("/site/readiness"));
+        assert_eq!(
+            classify(root, outside, Path::new("/site/readiness/q.toml")),
+            Some(Change::Questionnaire)
+        );
+        assert_eq!(classify(root, outside, Path::new("/site/readiness/.q.toml.swp")), None);
+        let inside = Some(Path::new("/site/content/assessment"));
+        assert_eq!(
+            classify(root, inside, Path::new("/site/content/assessment/questionnaire.toml")),
+            Some(Change::Content("assessment/questionnaire.toml".into()))
+        );
     }
 
     fn at(base: Instant, ms: u64) -> Instant {

@@ -10,7 +10,8 @@ import { SearchEngine, excerpt, hitUrl } from "./search-engine.js";
 
 const DROPDOWN_RESULTS = 8;
 const PAGE_RESULTS = 20;
-const FACET_LIMIT = 6;
+const DROPDOWN_FACETS = 4;
+const PAGE_FACETS = 8;
 const FILTERS = [
   ["section", "sections", "Section"],
   ["owner", "owners", "Owner"],
@@ -54,14 +55,14 @@ async function withRecords(engine, hits) {
 }
 
 /** Filter chips: for each filter, its most frequent values among the results. */
-function renderFilters(container, manifest, facets, active, onChange) {
+function renderFilters(container, manifest, facets, active, onChange, limit) {
   container.replaceChildren();
   for (const [key, list, label] of FILTERS) {
     const values = Object.entries(facets[key])
       .map(([value, count]) => [Number(value), count])
       .filter(([value]) => value !== 0 && manifest[list][value])
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, FACET_LIMIT);
+      .slice(0, limit);
     if (active[key] != null && !values.some(([v]) => v === active[key])) values.unshift([active[key], 0]);
     if (values.length === 0 || (values.length === 1 && active[key] == null && Object.keys(facets[key]).length === 1)) continue;
     const group = element("div", { class: "filter-group", role: "group", "aria-label": `Filter by ${label.toLowerCase()}` });
@@ -209,7 +210,7 @@ class SearchBox {
     }
     if (ticket !== this.ticket) return;
     const manifest = this.engine.manifest;
-    renderFilters(this.filterBar, manifest, result.facets, this.filters, (k, v) => this.setFilter(k, v));
+    renderFilters(this.filterBar, manifest, result.facets, this.filters, (k, v) => this.setFilter(k, v), DROPDOWN_FACETS);
     this.items = rows.map(({ hit, record }, i) => {
       const url = hitUrl(record, hit.block);
       const item = element("li", { role: "option", id: `opsbook-result-${i}`, "aria-selected": "false", "data-url": url });
@@ -306,7 +307,7 @@ class SearchPage {
       this.filters[key] = value;
       this.shown = PAGE_RESULTS;
       this.run();
-    });
+    }, PAGE_FACETS);
     this.list.replaceChildren(
       ...rows.map(({ hit, record }) => {
         const url = hitUrl(record, hit.block);

@@ -159,12 +159,13 @@ pub struct Browser {
 impl Browser {
     pub async fn start(chromium: &Path, driver: &Path, width: u32, height: u32) -> Browser {
         let port = free_port();
-        let driver = Command::new(driver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
+        let mut command = Command::new(driver);
+        command.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null());
+        // Its own process group, so that dropping the browser also ends Chromium, even
+        // when a test fails before closing the session.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let driver = command.spawn().expect("chromedriver starts");
         let profile = tempfile::tempdir().unwrap();
         let caps = json!({
             "browserName": "chrome",
@@ -235,7 +236,12 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(group) = rustix::process::Pid::from_raw(self.driver.id() as i32) {
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+        }
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 }
 

@@ -9,5 +9,6 @@ mod content;
 mod js;
 mod robustness;
 mod scaffold;
+mod search;
 mod serve;
 mod support;

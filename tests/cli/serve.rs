@@ -593,3 +593,53 @@ fn an_open_tab_reloads_on_save_swaps_css_and_shows_build_errors() {
         browser.close().await;
     });
 }
+
+#[test]
+fn the_questionnaire_is_watched_and_checked() {
+    let site = TestSite::sample();
+    let server = Server::start(&site.root, &[]);
+    let events = server.events("index.html", "x", "/");
+    wait_event(&events, "reload", "index.html");
+    let rel = "content/assessment/questionnaire.toml";
+    let original = site.read(rel);
+    site.write(rel, &format!("{original}\nunknown_key = 1\n"));
+    let report = wait_event(&events, "build-error", "questionnaire.toml");
+    assert!(report.contains("unknown_key"), "{report}");
+    site.write(rel, &original);
+    wait_event(&events, "build-ok", "");
+}
+
+#[test]
+fn search_works_in_the_dev_server_and_follows_edits() {
+    use crate::browser::{Browser, browser_programs, runtime};
+
+    let Some((chromium, driver)) = browser_programs() else { return };
+    let site = TestSite::sample();
+    let server = Server::start(&site.root, &[]);
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 800).await;
+        let count = "return document.querySelectorAll('[data-search-results] li').length";
+        browser.client.goto(&format!("{}search/?q=returns", server.url)).await.unwrap();
+        browser.wait_for(&format!("{count} > 0")).await;
+        // A word no page has yet, then a page that has it: the index follows the edit.
+        let rel = "content/returns/refund-rules.md";
+        site.write(rel, &format!("{}\nPalimpsest check before every refund.\n", site.read(rel)));
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            browser.client.goto(&format!("{}search/?q=palimpsest", server.url)).await.unwrap();
+            browser
+                .wait_for(
+                    "return document.querySelector('[data-search-status]').textContent !== ''",
+                )
+                .await;
+            if browser.eval(count).await == serde_json::json!(1) {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the edit never reached the search index"
+            );
+        }
+        browser.close().await;
+    });
+}

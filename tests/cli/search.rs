@@ -1,0 +1,216 @@
+//! Search: the index files in the output, and the UI in headless Chromium on the sample
+//! wiki (typing, keyboard, filters, the search page, a sub-path site, the dev server).
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use serde_json::{Value, json};
+
+use crate::browser::{Browser, StaticServer, browser_programs, runtime};
+use crate::support::*;
+
+#[test]
+fn the_index_is_written_under_the_base_path_and_reproducible() {
+    let site = TestSite::fixture("subpath");
+    site.run(&["build", "--output", "one"]).ok();
+    site.run(&["build", "--output", "two"]).ok();
+    let one = site.tree("one");
+    let search: Vec<&String> = one.keys().filter(|k| k.starts_with("search/")).collect();
+    assert!(search.iter().any(|k| k.as_str() == "search/manifest.json"));
+    assert!(search.iter().any(|k| k.starts_with("search/t/")), "term shards");
+    assert!(search.iter().any(|k| k.starts_with("search/r/")), "page records");
+    assert!(search.iter().any(|k| k.as_str() == "search/index.html"), "the search page");
+    for path in &search {
+        assert_eq!(one[*path], site.tree("two")[*path], "{path} differs between builds");
+    }
+    let manifest: Value = serde_json::from_slice(&one["search/manifest.json"]).unwrap();
+    assert_eq!(manifest["format"], 1);
+    let records: Vec<&str> =
+        manifest["records"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    let record: Value = serde_json::from_slice(&one[&format!("search/{}", records[0])]).unwrap();
+    assert!(
+        record["pages"][0]["url"].as_str().unwrap().starts_with("/kb/"),
+        "record URLs carry the base path"
+    );
+    let page = String::from_utf8_lossy(&one["ops/pick/index.html"]).into_owned();
+    assert!(page.contains("data-index=\"/kb/search/manifest.json\""), "the header knows the index");
+    // Every shard and record file has a content hash in its name.
+    for path in search.iter().filter(|p| p.starts_with("search/t/") || p.starts_with("search/r/")) {
+        let name = path.rsplit('/').next().unwrap();
+        assert_eq!(name.split('.').count(), 3, "{name} is <key>.<hash>.json");
+    }
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let site = TestSite::fixture("basic");
+    let config = site.read("opsbook.toml");
+    site.write("opsbook.toml", &format!("{config}\n[search]\nenabled = false\n"));
+    site.run(&["build"]).ok();
+    assert!(!site.exists("public/search"));
+    assert!(!site.read("public/index.html").contains("data-index="));
+    assert!(
+        site.read("public/index.html").contains("action=\"/search/\""),
+        "the box still links to /search/"
+    );
+}
+
+#[test]
+fn without_javascript_the_search_box_submits_to_the_search_page() {
+    let site = TestSite::sample();
+    site.run(&["build"]).ok();
+    let home = site.read("public/index.html");
+    assert!(home.contains(
+        "<form class=\"site-search\" role=\"search\" action=\"/search/\" method=\"get\""
+    ));
+    assert!(home.contains("name=\"q\""));
+    let page = site.read("public/search/index.html");
+    assert!(page.contains("<noscript>") && page.contains("needs JavaScript"));
+}
+
+async fn wait_results(browser: &Browser) {
+    browser
+        .wait_for(
+            "return document.querySelectorAll('#opsbook-search-results [role=option]').length > 0",
+        )
+        .await;
+}
+
+async fn option_urls(browser: &Browser) -> Vec<String> {
+    let urls = browser
+        .eval("return [...document.querySelectorAll('#opsbook-search-results [role=option]')].map(o => o.dataset.url)")
+        .await;
+    urls.as_array().unwrap().iter().map(|u| u.as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn typing_shows_results_and_the_keyboard_moves_through_them() {
+    let Some((chromium, driver)) = browser_programs() else { return };
+    let site = TestSite::sample();
+    site.run(&["build"]).ok();
+    let server = StaticServer::start(&site.path("public"));
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        browser.client.goto(&format!("{}/fulfillment/", server.base)).await.unwrap();
+        let body = browser.client.find(Locator::Css("body")).await.unwrap();
+        body.send_keys("/").await.unwrap();
+        browser.wait_for("return document.activeElement.id === 'opsbook-search'").await;
+        let input = browser.client.find(Locator::Id("opsbook-search")).await.unwrap();
+        input.send_keys("returns").await.unwrap();
+        wait_results(&browser).await;
+        assert_eq!(input.attr("aria-expanded").await.unwrap().as_deref(), Some("true"));
+        assert_eq!(input.attr("role").await.unwrap().as_deref(), Some("combobox"));
+        let urls = option_urls(&browser).await;
+        assert!(urls[..3].iter().all(|u| u.starts_with("/returns/")), "returns pages first: {urls:?}");
+        let marks = browser.eval("return [...document.querySelectorAll('#opsbook-search-results mark')].map(m => m.textContent.toLowerCase())").await;
+        assert!(marks.as_array().unwrap().iter().any(|m| m.as_str().unwrap().starts_with("return")), "{marks}");
+
+        input.send_keys(&Key::Down.to_string()).await.unwrap();
+        input.send_keys(&Key::Down.to_string()).await.unwrap();
+        let active = input.attr("aria-activedescendant").await.unwrap();
+        assert_eq!(active.as_deref(), Some("opsbook-result-1"));
+        let selected = browser.eval("return document.getElementById('opsbook-result-1').getAttribute('aria-selected')").await;
+        assert_eq!(selected, json!("true"));
+        let target = urls[1].clone();
+        input.send_keys(&Key::Enter.to_string()).await.unwrap();
+        browser.wait_for(&format!("return location.pathname + location.hash === {}", json!(target))).await;
+
+        // Escape closes the list; an empty or punctuation-only query shows nothing and no error.
+        let input = browser.client.find(Locator::Id("opsbook-search")).await.unwrap();
+        input.send_keys("fulf").await.unwrap();
+        wait_results(&browser).await;
+        assert!(option_urls(&browser).await.contains(&"/fulfillment/".to_string()), "fulf finds fulfillment while typing");
+        input.send_keys(&Key::Escape.to_string()).await.unwrap();
+        browser.wait_for("return document.getElementById('opsbook-search-panel').hidden").await;
+        input.clear().await.unwrap();
+        input.send_keys("?!…").await.unwrap();
+        browser.wait_for("return document.getElementById('opsbook-search').value === '?!…'").await;
+        assert!(browser.console_errors().await.is_empty());
+        browser.close().await;
+    });
+}
+
+#[test]
+fn filters_narrow_results_to_one_owner() {
+    let Some((chromium, driver)) = browser_programs() else { return };
+    let site = TestSite::sample();
+    site.run(&["build"]).ok();
+    let server = StaticServer::start(&site.path("public"));
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        browser.client.goto(&format!("{}/search/?q=inventory", server.base)).await.unwrap();
+        browser.wait_for("return document.querySelectorAll('[data-search-results] li').length > 0").await;
+        let before = browser.eval("return document.querySelectorAll('[data-search-results] li').length").await;
+        let chip = browser.client.find(Locator::XPath("//button[@data-filter='owner'][contains(., 'Sam Reyes')]")).await.unwrap();
+        let expected: u64 = chip.find(Locator::Css(".chip-count")).await.unwrap().text().await.unwrap().parse().unwrap();
+        chip.click().await.unwrap();
+        browser.wait_for(&format!("return document.querySelectorAll('[data-search-results] li').length === {expected}")).await;
+        assert!(before.as_u64().unwrap() > expected);
+        let metas = browser.eval("return [...document.querySelectorAll('[data-search-results] .result-meta')].map(m => m.textContent)").await;
+        for meta in metas.as_array().unwrap() {
+            assert!(meta.as_str().unwrap().contains("Owner: Sam Reyes"), "{meta}");
+        }
+        let pressed = browser.eval("return document.querySelector(\"button[data-filter='owner'][aria-pressed='true']\").textContent").await;
+        assert!(pressed.as_str().unwrap().starts_with("Sam Reyes"));
+        assert!(browser.eval("return location.search").await.as_str().unwrap().contains("owner="), "the filter is in the URL");
+        browser.close().await;
+    });
+}
+
+#[test]
+fn the_search_page_runs_the_query_from_its_url() {
+    let Some((chromium, driver)) = browser_programs() else { return };
+    let site = TestSite::sample();
+    site.run(&["build"]).ok();
+    let server = StaticServer::start(&site.path("public"));
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        let links = "return [...document.querySelectorAll('[data-search-results] a.result-title')].map(a => a.getAttribute('href'))";
+        browser.client.goto(&format!("{}/search/?q=returns", server.base)).await.unwrap();
+        browser.wait_for("return document.querySelectorAll('[data-search-results] li').length > 0").await;
+        let urls = browser.eval(links).await;
+        let urls: Vec<&str> = urls.as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+        assert!(urls[..3].iter().all(|u| u.starts_with("/returns/")), "{urls:?}");
+        let show_more = browser.eval("return !document.querySelector('[data-search-more]').hidden").await;
+        assert_eq!(show_more, json!(true), "more than one page of results");
+        browser.client.find(Locator::Css("[data-search-more]")).await.unwrap().click().await.unwrap();
+        browser.wait_for("return document.querySelectorAll('[data-search-results] li').length > 20").await;
+        let all = browser.eval(links).await;
+        let all: Vec<&str> = all.as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+        assert!(all.iter().any(|u| u.starts_with("/fulfillment/pick-pack-ship/")), "a page that only says returned");
+        assert!(all.iter().any(|u| u.starts_with("/customer-service/wismo-tickets/")), "a page that only says returned");
+
+        browser.client.goto(&format!("{}/search/?q=%C3%89tiquette", server.base)).await.unwrap();
+        browser.wait_for("return document.querySelectorAll('[data-search-results] li').length > 0").await;
+        let first = browser.eval(links).await;
+        assert!(first[0].as_str().unwrap().starts_with("/customer-service/escalation-matrix/#"), "{first}");
+
+        browser.client.goto(&format!("{}/search/?q=%21%3F", server.base)).await.unwrap();
+        browser.wait_for("return document.readyState === 'complete'").await;
+        browser.wait_for("return document.querySelector('[data-search-status]').textContent !== ''").await;
+        assert_eq!(browser.eval("return document.querySelectorAll('[data-search-results] li').length").await, json!(0));
+        assert!(browser.console_errors().await.is_empty());
+        browser.close().await;
+    });
+}
+
+#[test]
+fn search_works_under_a_sub_path() {
+    let Some((chromium, driver)) = browser_programs() else { return };
+    let site = TestSite::fixture("subpath");
+    site.run(&["build"]).ok();
+    // Serve the output under /kb/, as a host would.
+    let host = TestSite::empty();
+    copy_dir(&site.path("public"), &host.path("kb"));
+    let server = StaticServer::start(&host.root);
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        browser.client.goto(&format!("{}/kb/ops/", server.base)).await.unwrap();
+        let input = browser.client.find(Locator::Id("opsbook-search")).await.unwrap();
+        input.send_keys("refunds").await.unwrap();
+        wait_results(&browser).await;
+        let urls = option_urls(&browser).await;
+        assert_eq!(urls[0], "/kb/ops/returns/#refunds");
+        assert!(browser.console_errors().await.is_empty());
+        browser.close().await;
+    });
+}
