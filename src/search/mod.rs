@@ -27,10 +27,10 @@ pub const WEIGHTS: [f64; 3] = [6.0, 3.0, 1.0];
 pub const B: [f64; 3] = [0.5, 0.6, 0.75];
 pub const K1: f64 = 1.2;
 /// A term shard is split into longer prefixes when its JSON would exceed this.
-const SHARD_BYTES: usize = 64 * 1024;
+const SHARD_BYTES: usize = 128 * 1024;
 const MAX_KEY_CHARS: usize = 8;
 /// Page records are grouped until their text reaches this.
-const RECORD_BYTES: usize = 48 * 1024;
+const RECORD_BYTES: usize = 32 * 1024;
 const TF_CAP: u32 = 63;
 
 /// One page's occurrences of one stem group.

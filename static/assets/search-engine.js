@@ -110,7 +110,8 @@ export class SearchEngine {
     return this.manifest;
   }
 
-  /** Stem groups matching one query word: `{ stem, postings, df, factor, words }`. */
+  /** Stem groups matching one query word: `{ stem, flat, df, factor, words }` (`flat` is
+   * the group's postings as stored; see `decodePostings`). */
   async match(word, prefix) {
     const m = await this.load();
     const paths = new Set();
@@ -142,10 +143,7 @@ export class SearchEngine {
         }
       }
     }
-    return [...groups.values()].map((g) => {
-      const postings = decodePostings(g.flat);
-      return { stem: g.stem, postings, df: postings.length, factor: g.factor, words: g.words };
-    });
+    return [...groups.values()].map((g) => ({ ...g, df: g.flat.length / 3 }));
   }
 
   /**
@@ -163,51 +161,68 @@ export class SearchEngine {
     if (required.length === 0) return { hits: [], total: 0, facets: emptyFacets(), words: [], any: false };
 
     const perTerm = await Promise.all(required.map((t) => this.match(t.word, t.prefix)));
-    const scores = new Map();
+    // Dense arrays over all pages: no allocation per posting, however common the word.
+    const n = m.count;
+    const total = new Float64Array(n);
+    const termCount = new Uint8Array(n);
+    const bestScore = new Float64Array(n);
+    const bestBlock = new Uint16Array(n);
+    const termBest = new Float64Array(n);
+    const termBlock = new Uint16Array(n);
+    const touched = [];
     const matched = new Set();
+    const { weights, b, avg, len, k1 } = m;
     for (const groups of perTerm) {
-      const best = new Map();
+      const seen = [];
       for (const g of groups) {
         g.words.forEach((w) => matched.add(w));
-        for (const p of g.postings) {
-          const s = bm25f(m, p, g.df) * g.factor;
-          const prev = best.get(p.page);
-          if (!prev || s > prev.score) best.set(p.page, { score: s, block: p.block });
+        const flat = g.flat;
+        const df = flat.length / 3;
+        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        let page = 0;
+        for (let i = 0; i + 2 < flat.length; i += 3) {
+          page += flat[i];
+          const counts = flat[i + 1];
+          const tf0 = Math.floor(counts / 4096);
+          const tf1 = Math.floor(counts / 64) % 64;
+          const tf2 = counts % 64;
+          const base = page * 3;
+          let tfw = 0;
+          if (tf0) tfw += (weights[0] * tf0) / (1 - b[0] + (b[0] * len[base]) / (avg[0] || 1));
+          if (tf1) tfw += (weights[1] * tf1) / (1 - b[1] + (b[1] * len[base + 1]) / (avg[1] || 1));
+          if (tf2) tfw += (weights[2] * tf2) / (1 - b[2] + (b[2] * len[base + 2]) / (avg[2] || 1));
+          const score = ((idf * tfw * (k1 + 1)) / (k1 + tfw)) * g.factor;
+          if (termBest[page] === 0) seen.push(page);
+          if (score > termBest[page]) {
+            termBest[page] = score;
+            termBlock[page] = flat[i + 2];
+          }
         }
       }
-      for (const [page, { score, block }] of best) {
-        let entry = scores.get(page);
-        if (!entry) {
-          entry = { page, score: 0, terms: 0, blocks: new Map() };
-          scores.set(page, entry);
+      // A page's score for this word is the best of the groups the word matches.
+      for (const page of seen) {
+        if (termCount[page] === 0) touched.push(page);
+        total[page] += termBest[page];
+        termCount[page] += 1;
+        if (termBest[page] > bestScore[page]) {
+          bestScore[page] = termBest[page];
+          bestBlock[page] = termBlock[page];
         }
-        entry.score += score;
-        entry.terms += 1;
-        entry.blocks.set(block, (entry.blocks.get(block) ?? 0) + score);
+        termBest[page] = 0;
       }
     }
-    let candidates = [...scores.values()].filter((e) => e.terms === required.length);
+    let candidates = touched.filter((p) => termCount[p] === required.length);
     const any = candidates.length === 0;
-    if (any) candidates = [...scores.values()];
-    const hits = candidates.map((e) => {
-      // The block where the query's words weigh most: the heading the result links to.
-      let block = 0;
-      let weight = -1;
-      for (const [b, s] of e.blocks) {
-        if (s > weight) {
-          weight = s;
-          block = b;
-        }
-      }
-      return {
-        page: e.page,
-        score: e.score * (any ? e.terms / required.length : 1),
-        block,
-        section: m.section[e.page],
-        owner: m.owner[e.page],
-        status: m.status[e.page],
-      };
-    });
+    if (any) candidates = touched;
+    const hits = candidates.map((page) => ({
+      page,
+      score: total[page] * (any ? termCount[page] / required.length : 1),
+      // The heading of the word that weighs most on this page: where the result links.
+      block: bestBlock[page],
+      section: m.section[page],
+      owner: m.owner[page],
+      status: m.status[page],
+    }));
     hits.sort((a, b) => b.score - a.score || a.page - b.page);
     const facets = emptyFacets();
     for (const h of hits) {

@@ -8,8 +8,8 @@
 
 import { SearchEngine, excerpt, hitUrl } from "./search-engine.js";
 
-const DROPDOWN_RESULTS = 8;
-const PAGE_RESULTS = 20;
+const DROPDOWN_RESULTS = 5;
+const PAGE_RESULTS = 10;
 const DROPDOWN_FACETS = 4;
 const PAGE_FACETS = 8;
 const FILTERS = [
