@@ -172,8 +172,15 @@ fn the_search_page_runs_the_query_from_its_url() {
         assert!(urls[..3].iter().all(|u| u.starts_with("/returns/")), "{urls:?}");
         let show_more = browser.eval("return !document.querySelector('[data-search-more]').hidden").await;
         assert_eq!(show_more, json!(true), "more than one page of results");
-        browser.client.find(Locator::Css("[data-search-more]")).await.unwrap().click().await.unwrap();
-        browser.wait_for("return document.querySelectorAll('[data-search-results] li').length > 20").await;
+        // "Show more" until every result is listed.
+        loop {
+            let shown = browser.eval("return document.querySelectorAll('[data-search-results] li').length").await;
+            if browser.eval("return document.querySelector('[data-search-more]').hidden").await == json!(true) {
+                break;
+            }
+            browser.client.find(Locator::Css("[data-search-more]")).await.unwrap().click().await.unwrap();
+            browser.wait_for(&format!("return document.querySelectorAll('[data-search-results] li').length > {shown}")).await;
+        }
         let all = browser.eval(links).await;
         let all: Vec<&str> = all.as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
         assert!(all.iter().any(|u| u.starts_with("/fulfillment/pick-pack-ship/")), "a page that only says returned");
