@@ -22,7 +22,8 @@ the output folder's file count and bytes after the last run, and the median
 size of the content pages' index.html (SECTION/SLUG/index.html), which must
 not grow with site size.  With --vs-hugo it also prints opsbook/hugo wall
 ratios and checks the goals at 10,000 pages (ratio <= 0.30, opsbook peak RSS
-<= 300 MiB).  Results go to stdout as a table and to WORK/results.json.
+<= 300 MiB without the search index, which may add <= 0.3 s and <= 100 MiB;
+without --without-search the with-search build is held to 400 MiB).  Results go to stdout as a table and to WORK/results.json.
 
 Binaries: opsbook defaults to target/release/opsbook (built with
 `cargo build --release --locked` if missing).  Hugo comes from --hugo, else
@@ -49,6 +50,9 @@ from pathlib import Path
 GOAL_PAGES = 10_000
 GOAL_WALL_RATIO = 0.30
 GOAL_PEAK_MIB = 300.0
+# The search index's own budget on top of the build (search issue): time and memory.
+GOAL_SEARCH_S = 0.3
+GOAL_SEARCH_MIB = 100.0
 STAMP_VERSION = 1
 
 
@@ -536,7 +540,9 @@ def comparison_lines(records: list[Record], pages_list: list[int]) -> tuple[list
     if o is None:
         lines.append(f"Goals are judged at {GOAL_PAGES:,} pages, which this invocation did not run.")
         return lines, verdict
-    rss_ok = o.peak_mib <= GOAL_PEAK_MIB
+    # The generator's memory goal is for the build without the search index, which has a
+    # budget of its own; without an opsbook-nosearch run, judge the sum of both.
+    plain = by.get(("opsbook-nosearch", GOAL_PAGES))
     lines.append(f"Goals at {GOAL_PAGES:,} pages:")
     if h is not None:
         ratio = o.median_s / h.median_s
@@ -546,8 +552,21 @@ def comparison_lines(records: list[Record], pages_list: list[int]) -> tuple[list
     else:
         wall_ok = None
         lines.append(f"  wall ratio opsbook/hugo <= {GOAL_WALL_RATIO:.2f}: not measured (needs --vs-hugo)")
-    lines.append(f"  opsbook peak RSS {o.peak_mib:.1f} MiB <= {GOAL_PEAK_MIB:.0f} MiB: "
-                 f"{'MET' if rss_ok else 'NOT MET'}")
+    if plain is not None:
+        rss_ok = plain.peak_mib <= GOAL_PEAK_MIB
+        lines.append(f"  opsbook peak RSS without search {plain.peak_mib:.1f} MiB <= {GOAL_PEAK_MIB:.0f} MiB: "
+                     f"{'MET' if rss_ok else 'NOT MET'}")
+        added_s, added_mib = o.median_s - plain.median_s, o.peak_mib - plain.peak_mib
+        search_ok = added_s <= GOAL_SEARCH_S and added_mib <= GOAL_SEARCH_MIB
+        rss_ok = rss_ok and search_ok
+        lines.append(f"  search index adds {added_s:+.3f} s <= {GOAL_SEARCH_S} s and {added_mib:+.1f} MiB "
+                     f"<= {GOAL_SEARCH_MIB:.0f} MiB: {'MET' if search_ok else 'NOT MET'}")
+    else:
+        budget = GOAL_PEAK_MIB + GOAL_SEARCH_MIB
+        rss_ok = o.peak_mib <= budget
+        lines.append(f"  opsbook peak RSS {o.peak_mib:.1f} MiB <= {budget:.0f} MiB "
+                     f"({GOAL_PEAK_MIB:.0f} build + {GOAL_SEARCH_MIB:.0f} search index): "
+                     f"{'MET' if rss_ok else 'NOT MET'}")
     if wall_ok is not None:
         verdict = wall_ok and rss_ok
         lines.append(f"  => opsbook {'meets' if verdict else 'does NOT meet'} the goals at {GOAL_PAGES:,} pages")
@@ -624,7 +643,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{n:>7,} pages: the search index adds {with_search.median_s - without.median_s:+.3f} s "
                 f"and {with_search.peak_mib - without.peak_mib:+.1f} MiB "
                 f"(without search: {without.median_s:.3f} s, {without.peak_mib:.1f} MiB; "
-                f"goal at 10,000 pages: <= 0.3 s and <= 100 MiB)"
+                f"goal at {GOAL_PAGES:,} pages: <= {GOAL_SEARCH_S} s and <= {GOAL_SEARCH_MIB:.0f} MiB)"
             )
     print()
     print(f"Results (median of {args.runs} runs after 1 warm-up; peak = max ru_maxrss of the timed runs; "

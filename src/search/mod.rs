@@ -9,6 +9,7 @@
 
 pub mod text;
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
@@ -54,6 +55,9 @@ struct Merged {
 struct Postings {
     /// Folded word -> stem id.
     word_ids: FxHashMap<String, u32>,
+    /// The same for ASCII words of up to 16 bytes, keyed by their lower-cased bytes packed
+    /// into an integer: most words take this path, which neither copies nor compares strings.
+    short_ids: FxHashMap<u128, u32>,
     /// Stem -> stem id.
     stem_ids: FxHashMap<String, u32>,
     stems: Vec<String>,
@@ -75,13 +79,20 @@ impl Postings {
         let mut words: HashMap<String, String> = HashMap::new();
         let mut lens = Vec::new();
         for part in parts {
-            for (id, list) in part.lists.into_iter().enumerate() {
-                if !list.is_empty() {
-                    by_stem.entry(part.stems[id].clone()).or_default().extend(list);
-                }
-            }
             for (word, id) in part.word_ids {
                 words.entry(word).or_insert_with(|| part.stems[id as usize].clone());
+            }
+            // Runs come in page order, so appending keeps every list sorted by page.
+            for (stem, list) in part.stems.into_iter().zip(part.lists) {
+                if list.is_empty() {
+                    continue;
+                }
+                match by_stem.entry(stem) {
+                    Entry::Occupied(mut entry) => entry.get_mut().extend(list),
+                    Entry::Vacant(entry) => {
+                        entry.insert(list);
+                    }
+                }
             }
             lens.extend(part.lens);
         }
@@ -118,6 +129,19 @@ impl Postings {
         id
     }
 
+    /// The stem id of a word (not yet folded), by way of `short_ids` when it can.
+    fn word_id(&mut self, raw: &str) -> u32 {
+        let Some(key) = short_key(raw) else {
+            return self.stem_id(raw);
+        };
+        if let Some(&id) = self.short_ids.get(&key) {
+            return id;
+        }
+        let id = self.stem_id(raw);
+        self.short_ids.insert(key, id);
+        id
+    }
+
     /// Analyses one page (number `page`) and adds its postings.
     fn add(&mut self, page: u32, title: &str, headings: &[&str], blocks: &[&str]) {
         self.counts.clear();
@@ -132,46 +156,10 @@ impl Postings {
                 }),
             );
         for (field, block, text) in fields {
-            for raw in text::raw_words(text) {
-                if raw.len() > 40 {
-                    continue;
-                }
-                let id = self.stem_id(raw);
-                if field != 0 && self.stop[id as usize] {
-                    continue;
-                }
-                lens[field] += 1;
-                let (seen_in, slot) = self.slots[id as usize];
-                let slot = if seen_in == page + 1 {
-                    slot as usize
-                } else {
-                    self.counts.push(PageCount {
-                        stem: id,
-                        tf: [0; 3],
-                        block: 0,
-                        in_block: 0,
-                        best_block: 0,
-                        best: 0,
-                    });
-                    self.slots[id as usize] = (page + 1, (self.counts.len() - 1) as u32);
-                    self.counts.len() - 1
-                };
-                let entry = &mut self.counts[slot];
-                entry.tf[field] += 1;
-                if field != 0 {
-                    // Headings count for their own block (the text under them).
-                    if entry.in_block > 0 && entry.block == block {
-                        entry.in_block += 1;
-                    } else {
-                        entry.block = block;
-                        entry.in_block = 1;
-                    }
-                    if entry.in_block > entry.best {
-                        entry.best = entry.in_block;
-                        entry.best_block = block;
-                    }
-                }
-            }
+            text::for_each_word(text, |raw| {
+                let id = self.word_id(raw);
+                self.count(id, page, field, block, &mut lens);
+            });
         }
         for count in self.counts.drain(..) {
             let [t, h, b] = count.tf.map(|n| n.min(TF_CAP));
@@ -183,6 +171,66 @@ impl Postings {
         }
         self.lens.push((page, lens));
     }
+
+    /// Counts one occurrence of stem `id` in `field` of block `block` of the current page.
+    fn count(&mut self, id: u32, page: u32, field: usize, block: u16, lens: &mut [u32; 3]) {
+        if field != 0 && self.stop[id as usize] {
+            return;
+        }
+        lens[field] += 1;
+        let (seen_in, slot) = self.slots[id as usize];
+        let slot = if seen_in == page + 1 {
+            slot as usize
+        } else {
+            self.counts.push(PageCount {
+                stem: id,
+                tf: [0; 3],
+                block: 0,
+                in_block: 0,
+                best_block: 0,
+                best: 0,
+            });
+            self.slots[id as usize] = (page + 1, (self.counts.len() - 1) as u32);
+            self.counts.len() - 1
+        };
+        let entry = &mut self.counts[slot];
+        entry.tf[field] += 1;
+        if field != 0 {
+            // Headings count for their own block (the text under them).
+            if entry.in_block > 0 && entry.block == block {
+                entry.in_block += 1;
+            } else {
+                entry.block = block;
+                entry.in_block = 1;
+            }
+            if entry.in_block > entry.best {
+                entry.best = entry.in_block;
+                entry.best_block = block;
+            }
+        }
+    }
+}
+
+/// An ASCII word of up to 16 bytes, lower-cased and packed into an integer (words never
+/// contain a zero byte, so the padding cannot collide with a shorter word).
+fn short_key(word: &str) -> Option<u128> {
+    const LANES: u128 = u128::MAX / 255; // 0x0101...01
+    let bytes = word.as_bytes();
+    if bytes.len() > 16 {
+        return None;
+    }
+    let mut packed = [0u8; 16];
+    packed[..bytes.len()].copy_from_slice(bytes);
+    let x = u128::from_le_bytes(packed);
+    if x & (LANES * 0x80) != 0 {
+        return None;
+    }
+    // Every byte is below 0x80, so adding less than 0x80 to each never carries into the
+    // next: the high bit of a lane is set where the byte is >= b'A' and not > b'Z'.
+    let at_least_a = x + LANES * u128::from(0x80 - b'A');
+    let above_z = x + LANES * u128::from(0x80 - b'Z' - 1);
+    let upper = at_least_a & !above_z & (LANES * 0x80);
+    Some(x | (upper >> 2))
 }
 
 /// One stem's counts in the page being analysed. Blocks come in order, so the block where
@@ -578,6 +626,29 @@ fn shard_json(words: &[(&str, &str)], groups: &BTreeMap<String, Vec<Posting>>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_keys_fold_case_and_tell_words_apart() {
+        let key = |w| short_key(w).expect("a short ASCII word");
+        assert_eq!(key("Returns"), key("returns"));
+        assert_eq!(key("SKU-@[`{Z"), short_key("sku-@[`{z").unwrap());
+        assert_ne!(key("return"), key("returns"));
+        assert_ne!(key("a_b"), key("a b"));
+        let bytes = |k: u128| k.to_le_bytes();
+        assert_eq!(&bytes(key("AZaz09_.'"))[..9], b"azaz09_.'");
+        assert_eq!(short_key("responsibilities"), Some(key("Responsibilities")));
+        assert_eq!(short_key("responsibilitiesx"), None, "longer than 16 bytes");
+        assert_eq!(short_key("étiquette"), None, "not ASCII");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn short_keys_lower_case_as_the_standard_library_does(word in "[\\x01-\\x7f]{1,16}") {
+            let mut lower = [0u8; 16];
+            lower[..word.len()].copy_from_slice(word.to_ascii_lowercase().as_bytes());
+            proptest::prop_assert_eq!(short_key(&word), Some(u128::from_le_bytes(lower)));
+        }
+    }
 
     #[test]
     fn postings_count_fields_and_find_the_busiest_block() {
