@@ -22,24 +22,24 @@ use crate::content::{PageId, Site};
 use crate::output::OutputFile;
 use text::{StemCache, is_stop_word};
 
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// BM25F field weights and length normalisation: title, headings, body.
 pub const WEIGHTS: [f64; 3] = [6.0, 3.0, 1.0];
 pub const B: [f64; 3] = [0.5, 0.6, 0.75];
 pub const K1: f64 = 1.2;
 /// A term shard is split into longer prefixes when its JSON would exceed this.
-const SHARD_BYTES: usize = 128 * 1024;
+const SHARD_BYTES: usize = 64 * 1024;
 const MAX_KEY_CHARS: usize = 8;
 /// Page records are grouped until their text reaches this.
-const RECORD_BYTES: usize = 32 * 1024;
+const RECORD_BYTES: usize = 36 * 1024;
 const TF_CAP: u32 = 63;
 
 /// One page's occurrences of one stem group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Posting {
     page: u32,
+    /// Term frequencies, packed: body + 64 × headings + 4096 × title.
     counts: u32,
-    block: u16,
 }
 
 /// The postings of all pages: per stem, the surface words of each stem, and field lengths.
@@ -142,38 +142,29 @@ impl Postings {
         id
     }
 
-    /// Analyses one page (number `page`) and adds its postings.
+    /// Analyses one page (number `page`) and adds its postings: the title is field 0, the
+    /// headings field 1, and the text of every block field 2.
     fn add(&mut self, page: u32, title: &str, headings: &[&str], blocks: &[&str]) {
         self.counts.clear();
         let mut lens = [0u32; 3];
-        // Title, then each block in order: its heading, then the text under it, so that a
-        // stem's occurrences in one block arrive together.
-        let under = |k: usize| blocks.get(k).copied().unwrap_or("");
-        let fields =
-            std::iter::once((0usize, 0u16, title)).chain(std::iter::once((2, 0, under(0)))).chain(
-                headings.iter().enumerate().flat_map(move |(i, h)| {
-                    [(1, i as u16 + 1, *h), (2, i as u16 + 1, under(i + 1))]
-                }),
-            );
-        for (field, block, text) in fields {
+        let fields = std::iter::once((0, title))
+            .chain(headings.iter().map(|h| (1, *h)))
+            .chain(blocks.iter().map(|b| (2, *b)));
+        for (field, text) in fields {
             text::for_each_word(text, |raw| {
                 let id = self.word_id(raw);
-                self.count(id, page, field, block, &mut lens);
+                self.count(id, page, field, &mut lens);
             });
         }
         for count in self.counts.drain(..) {
             let [t, h, b] = count.tf.map(|n| n.min(TF_CAP));
-            self.lists[count.stem as usize].push(Posting {
-                page,
-                counts: b + 64 * h + 4096 * t,
-                block: count.best_block,
-            });
+            self.lists[count.stem as usize].push(Posting { page, counts: b + 64 * h + 4096 * t });
         }
         self.lens.push((page, lens));
     }
 
-    /// Counts one occurrence of stem `id` in `field` of block `block` of the current page.
-    fn count(&mut self, id: u32, page: u32, field: usize, block: u16, lens: &mut [u32; 3]) {
+    /// Counts one occurrence of stem `id` in `field` of the current page.
+    fn count(&mut self, id: u32, page: u32, field: usize, lens: &mut [u32; 3]) {
         if field != 0 && self.stop[id as usize] {
             return;
         }
@@ -182,32 +173,11 @@ impl Postings {
         let slot = if seen_in == page + 1 {
             slot as usize
         } else {
-            self.counts.push(PageCount {
-                stem: id,
-                tf: [0; 3],
-                block: 0,
-                in_block: 0,
-                best_block: 0,
-                best: 0,
-            });
+            self.counts.push(PageCount { stem: id, tf: [0; 3] });
             self.slots[id as usize] = (page + 1, (self.counts.len() - 1) as u32);
             self.counts.len() - 1
         };
-        let entry = &mut self.counts[slot];
-        entry.tf[field] += 1;
-        if field != 0 {
-            // Headings count for their own block (the text under them).
-            if entry.in_block > 0 && entry.block == block {
-                entry.in_block += 1;
-            } else {
-                entry.block = block;
-                entry.in_block = 1;
-            }
-            if entry.in_block > entry.best {
-                entry.best = entry.in_block;
-                entry.best_block = block;
-            }
-        }
+        self.counts[slot].tf[field] += 1;
     }
 }
 
@@ -215,13 +185,7 @@ impl Postings {
 /// contain a zero byte, so the padding cannot collide with a shorter word).
 fn short_key(word: &str) -> Option<u128> {
     const LANES: u128 = u128::MAX / 255; // 0x0101...01
-    let bytes = word.as_bytes();
-    if bytes.len() > 16 {
-        return None;
-    }
-    let mut packed = [0u8; 16];
-    packed[..bytes.len()].copy_from_slice(bytes);
-    let x = u128::from_le_bytes(packed);
+    let x = pack(word.as_bytes())?;
     if x & (LANES * 0x80) != 0 {
         return None;
     }
@@ -233,16 +197,43 @@ fn short_key(word: &str) -> Option<u128> {
     Some(x | (upper >> 2))
 }
 
-/// One stem's counts in the page being analysed. Blocks come in order, so the block where
-/// the stem occurs most is found with a running count (ties go to the earliest block).
+/// Up to 16 bytes as a little-endian integer, zero-padded. Two overlapping loads of the
+/// widest size that fits do it without a variable-length copy (which costs a `memcpy` call
+/// per word); the overlapping bytes are equal, so OR-ing the loads is exact.
+fn pack(bytes: &[u8]) -> Option<u128> {
+    fn load<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+        let mut out = [0u8; N];
+        out.copy_from_slice(&bytes[at..at + N]);
+        out
+    }
+    let n = bytes.len();
+    Some(match n {
+        0 => 0,
+        1 => u128::from(bytes[0]),
+        2..=3 => {
+            let (lo, hi) =
+                (u16::from_le_bytes(load(bytes, 0)), u16::from_le_bytes(load(bytes, n - 2)));
+            u128::from(lo) | u128::from(hi) << (8 * (n - 2))
+        }
+        4..=7 => {
+            let (lo, hi) =
+                (u32::from_le_bytes(load(bytes, 0)), u32::from_le_bytes(load(bytes, n - 4)));
+            u128::from(lo) | u128::from(hi) << (8 * (n - 4))
+        }
+        8..=16 => {
+            let (lo, hi) =
+                (u64::from_le_bytes(load(bytes, 0)), u64::from_le_bytes(load(bytes, n - 8)));
+            u128::from(lo) | u128::from(hi) << (8 * (n - 8))
+        }
+        _ => return None,
+    })
+}
+
+/// One stem's term frequencies in the page being analysed.
 #[derive(Clone, Copy)]
 struct PageCount {
     stem: u32,
     tf: [u32; 3],
-    block: u16,
-    in_block: u32,
-    best_block: u16,
-    best: u32,
 }
 
 /// What a result shows of a page.
@@ -451,7 +442,7 @@ pub fn index(cfg: &Config, site: &Site) -> SearchIndex {
     }
     let sizes: HashMap<&str, usize> = groups
         .iter()
-        .map(|(stem, list)| (stem.as_str(), stem.len() + list.len() * 9 + 16))
+        .map(|(stem, list)| (stem.as_str(), stem.len() + list.len() * 6 + 16))
         .collect();
     let words_sorted: Vec<(&str, &str)> = by_word.iter().map(|(w, s)| (w.as_str(), *s)).collect();
     let mut shard_of_words: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
@@ -613,8 +604,6 @@ fn shard_json(words: &[(&str, &str)], groups: &BTreeMap<String, Vec<Posting>>) -
             out.push_str(number.format(p.page - last));
             out.push(',');
             out.push_str(number.format(p.counts));
-            out.push(',');
-            out.push_str(number.format(p.block));
             last = p.page;
         }
         out.push_str("]}");
@@ -643,7 +632,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn short_keys_lower_case_as_the_standard_library_does(word in "[\\x01-\\x7f]{1,16}") {
+        fn short_keys_lower_case_as_the_standard_library_does(word in "[\\x01-\\x7f]{0,16}") {
             let mut lower = [0u8; 16];
             lower[..word.len()].copy_from_slice(word.to_ascii_lowercase().as_bytes());
             proptest::prop_assert_eq!(short_key(&word), Some(u128::from_le_bytes(lower)));
@@ -651,7 +640,7 @@ mod tests {
     }
 
     #[test]
-    fn postings_count_fields_and_find_the_busiest_block() {
+    fn postings_count_fields() {
         let mut p = Postings::default();
         p.add(
             0,
@@ -668,20 +657,9 @@ mod tests {
         assert_eq!(list.len(), 1);
         // title 1, headings 1 ("Returned"), body: "returns" in block 0, "returned" and "returning" in block 1.
         assert_eq!(list[0].counts, 3 + 64 + 4096);
-        assert_eq!(list[0].block, 1);
         assert_eq!(lens, [(0, [1, 4, 8])]);
         assert_eq!(words["returned"], "return");
         assert!(!by_stem.contains_key("for"), "stop words stay out of the body");
-    }
-
-    #[test]
-    fn a_heading_and_the_text_under_it_count_for_one_block() {
-        let mut p = Postings::default();
-        // Block 1 (under "Refunds"): heading 1 + body 1 = 2; block 2: body 2 = 2; the tie goes
-        // to the earlier block.
-        p.add(0, "Guide", &["Refunds", "Other"], &["", "A refund.", "Refund, refund."]);
-        let Merged { by_stem, .. } = Postings::merge(vec![p]);
-        assert_eq!(by_stem["refund"][0].block, 1);
     }
 
     #[test]
@@ -714,15 +692,12 @@ mod tests {
         let mut groups = BTreeMap::new();
         groups.insert(
             "return".to_string(),
-            vec![
-                Posting { page: 3, counts: 4097, block: 2 },
-                Posting { page: 4, counts: 65, block: 0 },
-            ],
+            vec![Posting { page: 3, counts: 4097 }, Posting { page: 4, counts: 65 }],
         );
         let json = shard_json(&[("returned", "return"), ("returns", "return")], &groups);
         assert_eq!(
             json,
-            r#"{"words":{"returned":0,"returns":0},"groups":[{"stem":"return","p":[3,4097,2,1,65,0]}]}"#
+            r#"{"words":{"returned":0,"returns":0},"groups":[{"stem":"return","p":[3,4097,1,65]}]}"#
         );
     }
 

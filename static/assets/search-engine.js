@@ -39,14 +39,14 @@ export function parseQuery(query) {
   return { terms, prefixLast: typing };
 }
 
-/** Decodes a flat postings list into `{ page, tf: [title, headings, body], block }`. */
+/** Decodes a flat postings list into `{ page, tf: [title, headings, body] }`. */
 export function decodePostings(flat) {
   const out = [];
   let page = 0;
-  for (let i = 0; i + 2 < flat.length; i += 3) {
+  for (let i = 0; i + 1 < flat.length; i += 2) {
     page += flat[i];
     const counts = flat[i + 1];
-    out.push({ page, tf: [Math.floor(counts / 4096), Math.floor(counts / 64) % 64, counts % 64], block: flat[i + 2] });
+    out.push({ page, tf: [Math.floor(counts / 4096), Math.floor(counts / 64) % 64, counts % 64] });
   }
   return out;
 }
@@ -143,12 +143,12 @@ export class SearchEngine {
         }
       }
     }
-    return [...groups.values()].map((g) => ({ ...g, df: g.flat.length / 3 }));
+    return [...groups.values()].map((g) => ({ ...g, df: g.flat.length / 2 }));
   }
 
   /**
    * Runs a query. Returns `{ hits, total, facets, words, any }`: hits sorted by score (best
-   * first), each `{ page, score, block, section, owner, status }`; `facets` counts the hits
+   * first), each `{ page, score, section, owner, status }`; `facets` counts the hits
    * per section, owner and status (before those filters); `words` are the surface words that
    * matched (for highlighting); `any` is true when no page had every word.
    */
@@ -165,10 +165,7 @@ export class SearchEngine {
     const n = m.count;
     const total = new Float64Array(n);
     const termCount = new Uint8Array(n);
-    const bestScore = new Float64Array(n);
-    const bestBlock = new Uint16Array(n);
     const termBest = new Float64Array(n);
-    const termBlock = new Uint16Array(n);
     const touched = [];
     const matched = new Set();
     const { weights, b, avg, len, k1 } = m;
@@ -177,10 +174,10 @@ export class SearchEngine {
       for (const g of groups) {
         g.words.forEach((w) => matched.add(w));
         const flat = g.flat;
-        const df = flat.length / 3;
+        const df = flat.length / 2;
         const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         let page = 0;
-        for (let i = 0; i + 2 < flat.length; i += 3) {
+        for (let i = 0; i + 1 < flat.length; i += 2) {
           page += flat[i];
           const counts = flat[i + 1];
           const tf0 = Math.floor(counts / 4096);
@@ -193,10 +190,7 @@ export class SearchEngine {
           if (tf2) tfw += (weights[2] * tf2) / (1 - b[2] + (b[2] * len[base + 2]) / (avg[2] || 1));
           const score = ((idf * tfw * (k1 + 1)) / (k1 + tfw)) * g.factor;
           if (termBest[page] === 0) seen.push(page);
-          if (score > termBest[page]) {
-            termBest[page] = score;
-            termBlock[page] = flat[i + 2];
-          }
+          if (score > termBest[page]) termBest[page] = score;
         }
       }
       // A page's score for this word is the best of the groups the word matches.
@@ -204,10 +198,6 @@ export class SearchEngine {
         if (termCount[page] === 0) touched.push(page);
         total[page] += termBest[page];
         termCount[page] += 1;
-        if (termBest[page] > bestScore[page]) {
-          bestScore[page] = termBest[page];
-          bestBlock[page] = termBlock[page];
-        }
         termBest[page] = 0;
       }
     }
@@ -217,8 +207,6 @@ export class SearchEngine {
     const hits = candidates.map((page) => ({
       page,
       score: total[page] * (any ? termCount[page] / required.length : 1),
-      // The heading of the word that weighs most on this page: where the result links.
-      block: bestBlock[page],
       section: m.section[page],
       owner: m.owner[page],
       status: m.status[page],
@@ -307,6 +295,26 @@ export function excerpt(text, matchWords, radius = 90) {
   if (pos < end) out.push({ text: text.slice(pos, end), mark: false });
   if (end < text.length) out.push({ text: " …", mark: false });
   return out;
+}
+
+/**
+ * The block of a page record where `matchWords` (folded surface words) occur most: 0 is the
+ * text before the first heading, `k` the heading `k - 1` and the text under it. Ties go to
+ * the earlier block; 0 when no word occurs.
+ */
+export function bestBlock(record, matchWords) {
+  const wanted = new Set(matchWords);
+  const count = (text) => (text ? segments(text).filter((s) => wanted.has(fold(s.word))).length : 0);
+  let best = 0;
+  let most = 0;
+  record.blocks.forEach((text, k) => {
+    const n = count(text) + (k > 0 ? count(record.headings[k - 1]?.[1]) : 0);
+    if (n > most) {
+      most = n;
+      best = k;
+    }
+  });
+  return best;
 }
 
 /** The URL a hit opens: the page, at the heading of its best block when there is one. */

@@ -6,7 +6,7 @@
 // from its URL and shows every result. Without JavaScript the box still submits to
 // /search/, which then says that search needs JavaScript.
 
-import { SearchEngine, excerpt, hitUrl } from "./search-engine.js";
+import { SearchEngine, bestBlock, excerpt, hitUrl } from "./search-engine.js";
 
 const DROPDOWN_RESULTS = 5;
 const PAGE_RESULTS = 10;
@@ -48,10 +48,10 @@ function metaLine(manifest, hit) {
   return parts.join(" · ");
 }
 
-/** Loads the records of `hits` and pairs them up. */
-async function withRecords(engine, hits) {
+/** Loads the records of the hits of `result` and pairs them up with the block each links to. */
+async function withRecords(engine, result, hits) {
   const records = await engine.records(hits.map((h) => h.page));
-  return hits.map((hit, i) => ({ hit, record: records[i] }));
+  return hits.map((hit, i) => ({ hit, record: records[i], block: bestBlock(records[i], result.words) }));
 }
 
 /** Filter chips: for each filter, its most frequent values among the results. */
@@ -200,7 +200,7 @@ class SearchBox {
     let rows;
     try {
       result = await this.engine.search(query, this.filters);
-      rows = await withRecords(this.engine, result.hits.slice(0, DROPDOWN_RESULTS));
+      rows = await withRecords(this.engine, result, result.hits.slice(0, DROPDOWN_RESULTS));
     } catch (error) {
       if (ticket !== this.ticket) return;
       this.status.textContent = "Search is not available right now.";
@@ -211,14 +211,14 @@ class SearchBox {
     if (ticket !== this.ticket) return;
     const manifest = this.engine.manifest;
     renderFilters(this.filterBar, manifest, result.facets, this.filters, (k, v) => this.setFilter(k, v), DROPDOWN_FACETS);
-    this.items = rows.map(({ hit, record }, i) => {
-      const url = hitUrl(record, hit.block);
+    this.items = rows.map(({ hit, record, block }, i) => {
+      const url = hitUrl(record, block);
       const item = element("li", { role: "option", id: `opsbook-result-${i}`, "aria-selected": "false", "data-url": url });
       const link = element("a", { href: url, tabindex: "-1" });
       link.append(
         element("span", { class: "result-title", text: record.title }),
         element("span", { class: "result-meta", text: metaLine(manifest, hit) }),
-        excerptNode(record.blocks[hit.block] || record.description, result.words),
+        excerptNode(record.blocks[block] || record.description, result.words),
       );
       item.append(link);
       item.addEventListener("pointermove", () => this.active !== i && this.select(i));
@@ -295,7 +295,7 @@ class SearchPage {
     let rows;
     try {
       result = await this.engine.search(query, this.filters);
-      rows = await withRecords(this.engine, result.hits.slice(0, this.shown));
+      rows = await withRecords(this.engine, result, result.hits.slice(0, this.shown));
     } catch (error) {
       this.status.textContent = "Search is not available right now.";
       console.warn("opsbook search:", error);
@@ -309,13 +309,13 @@ class SearchPage {
       this.run();
     }, PAGE_FACETS);
     this.list.replaceChildren(
-      ...rows.map(({ hit, record }) => {
-        const url = hitUrl(record, hit.block);
+      ...rows.map(({ hit, record, block }) => {
+        const url = hitUrl(record, block);
         const item = element("li", { class: "search-result" });
         item.append(
           element("a", { class: "result-title", href: url, text: record.title }),
           element("p", { class: "result-meta", text: metaLine(manifest, hit) }),
-          element("p", {}, [excerptNode(record.blocks[hit.block] || record.description, result.words)]),
+          element("p", {}, [excerptNode(record.blocks[block] || record.description, result.words)]),
         );
         return item;
       }),

@@ -23,7 +23,7 @@ fn the_index_is_written_under_the_base_path_and_reproducible() {
         assert_eq!(one[*path], site.tree("two")[*path], "{path} differs between builds");
     }
     let manifest: Value = serde_json::from_slice(&one["search/manifest.json"]).unwrap();
-    assert_eq!(manifest["format"], 1);
+    assert_eq!(manifest["format"], 2);
     let records: Vec<&str> =
         manifest["records"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
     let record: Value = serde_json::from_slice(&one[&format!("search/{}", records[0])]).unwrap();

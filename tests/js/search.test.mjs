@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
-  SearchEngine, fold, words, parseQuery, decodePostings, bm25f, shardKey, excerpt, hitUrl,
+  SearchEngine, fold, words, parseQuery, decodePostings, bm25f, shardKey, excerpt, hitUrl, bestBlock,
 } from "../../static/assets/search-engine.js";
 
 const site = process.env.OPSBOOK_TEST_SITE;
@@ -38,15 +38,15 @@ test("folding and word splitting match the indexer", () => {
 });
 
 test("postings decode deltas and packed field counts", () => {
-  assert.deepEqual(decodePostings([3, 4097 + 64, 2, 1, 5, 0]), [
-    { page: 3, tf: [1, 1, 1], block: 2 },
-    { page: 4, tf: [0, 0, 5], block: 0 },
+  assert.deepEqual(decodePostings([3, 4097 + 64, 1, 5]), [
+    { page: 3, tf: [1, 1, 1] },
+    { page: 4, tf: [0, 0, 5] },
   ]);
 });
 
 test("BM25F weighs the title above headings above body", () => {
   const m = { count: 10, k1: 1.2, weights: [6, 3, 1], b: [0.5, 0.6, 0.75], avg: [3, 10, 100], len: [3, 10, 100] };
-  const score = (tf) => bm25f(m, { page: 0, tf, block: 0 }, 2);
+  const score = (tf) => bm25f(m, { page: 0, tf }, 2);
   assert.ok(score([1, 0, 0]) > score([0, 1, 0]));
   assert.ok(score([0, 1, 0]) > score([0, 0, 1]));
   // Hand-computed: idf = ln(1 + 8.5/2.5); tfw = 1 (body, average length); 2.2 * idf / 2.2.
@@ -69,6 +69,19 @@ test("excerpts centre on the first match and mark every matching word", () => {
   assert.equal(hitUrl({ url: "/a/", headings: [] }, 0), "/a/");
 });
 
+test("a result links to the block where its words occur most, headings included", () => {
+  const record = {
+    headings: [["refunds", "Refunds"], ["other", "Other"]],
+    blocks: ["Intro.", "A refund is due.", "Refund, refunds and more."],
+  };
+  // Block 1: heading "Refunds" + "refund" = 2; block 2: "Refund", "refunds" = 2; the tie goes
+  // to the earlier block.
+  assert.equal(bestBlock(record, ["refund", "refunds"]), 1);
+  assert.equal(bestBlock(record, ["more"]), 2);
+  assert.equal(bestBlock(record, ["absent"]), 0, "no match: the top of the page");
+  assert.equal(bestBlock({ headings: [], blocks: ["Étiquette first."] }, ["etiquette"]), 0);
+});
+
 test("returns ranks the returns pages first and finds pages that only say returned", { skip }, async () => {
   const e = engine();
   const { records } = await titles(e, "returns");
@@ -89,10 +102,12 @@ test("fulfil finds the fulfillment pages, and the last word is a prefix while ty
 });
 
 test("accents and case fold: Étiquette finds etiquette", { skip }, async () => {
-  const { records, result } = await titles(engine(), "Étiquette");
+  const e = engine();
+  const { records, result } = await titles(e, "Étiquette");
   assert.equal(records[0].url, "/customer-service/escalation-matrix/");
   assert.ok(result.words.includes("etiquette"));
-  assert.equal(result.hits[0].block > 0, true, "it links to the heading");
+  const [record] = await e.records([result.hits[0].page]);
+  assert.ok(bestBlock(record, result.words) > 0, "it links to the heading");
 });
 
 test("filters narrow to one owner and count the rest", { skip }, async () => {
