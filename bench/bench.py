@@ -23,7 +23,8 @@ size of the content pages' index.html (SECTION/SLUG/index.html), which must
 not grow with site size.  With --vs-hugo it also prints opsbook/hugo wall
 ratios and checks the goals at 10,000 pages (ratio <= 0.30, opsbook peak RSS
 <= 300 MiB without the search index, which may add <= 0.3 s and <= 100 MiB;
-without --without-search the with-search build is held to 400 MiB).  Results go to stdout as a table and to WORK/results.json.
+without --without-search the with-search build is held to 400 MiB).  Results
+go to stdout as a table and to WORK/results.json.
 
 Binaries: opsbook defaults to target/release/opsbook (built with
 `cargo build --release --locked` if missing).  Hugo comes from --hugo, else

@@ -175,17 +175,16 @@ pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     }
 }
 
-/// Byte classes of the ASCII word rules.
+/// Byte classes of the ASCII word rules, for the byte after a run of word bytes (the runs
+/// themselves, letters, digits and `_`, are found by [`word_lanes`]).
 const LETTER: u8 = 1;
 const DIGIT: u8 = 2;
-/// `_` (ExtendNumLet): joins anything, but is not a word on its own.
-const JOIN: u8 = 4;
 /// `.` and `'` (MidNumLet): join two letters or two digits.
-const MID_NUM_LET: u8 = 8;
+const MID_NUM_LET: u8 = 4;
 /// `:` (MidLetter): joins two letters.
-const MID_LETTER: u8 = 16;
+const MID_LETTER: u8 = 8;
 /// `,` and `;` (MidNum): join two digits.
-const MID_NUM: u8 = 32;
+const MID_NUM: u8 = 16;
 
 /// The class of every byte (all 256, so that indexing needs no bounds check; bytes of
 /// non-ASCII text never reach it).
@@ -200,7 +199,6 @@ const CLASS: [u8; 256] = {
             DIGIT
         } else {
             match c {
-                b'_' => JOIN,
                 b'.' | b'\'' => MID_NUM_LET,
                 b':' => MID_LETTER,
                 b',' | b';' => MID_NUM,

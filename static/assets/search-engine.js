@@ -174,8 +174,7 @@ export class SearchEngine {
       for (const g of groups) {
         g.words.forEach((w) => matched.add(w));
         const flat = g.flat;
-        const df = flat.length / 2;
-        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        const idf = Math.log(1 + (n - g.df + 0.5) / (g.df + 0.5));
         let page = 0;
         for (let i = 0; i + 1 < flat.length; i += 2) {
           page += flat[i];
