@@ -37,7 +37,6 @@ pub struct Prepared {
     pub cfg: Config,
     pub site: Site,
     pub assets: Vec<Asset>,
-    pub search: search::SearchIndex,
     pub theme: Theme,
     pub plan: Plan,
     pub graph: LinkGraph,
@@ -54,7 +53,6 @@ impl Prepared {
             graph: &self.graph,
             theme: &self.theme,
             assets: &self.assets,
-            search: &self.search,
             today: self.today,
             live_reload: None,
         }
@@ -84,13 +82,8 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
     timer.lap("assemble");
     let theme = Theme::load(&cfg, AssetUrls::Hashed, diags)?;
     timer.lap("theme");
-    let search = if cfg.search.enabled {
-        search::index(&cfg, &site)
-    } else {
-        search::SearchIndex::default()
-    };
-    timer.lap("index");
-    let plan = Plan::new(&cfg, &site, &theme, &loaded.assets, &search, diags);
+    // The search index is built while the pages render (see `commit`).
+    let plan = Plan::new(&cfg, &site, &theme, &loaded.assets, diags);
     let files: HashSet<String> = plan.paths();
     timer.lap("plan");
     let graph = links::link(&site, &cfg.base_url, &files, diags);
@@ -108,7 +101,6 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
         cfg,
         site,
         assets: loaded.assets,
-        search,
         theme,
         plan,
         graph,
@@ -395,21 +387,28 @@ pub fn commit(
     timer.lap("list");
     let written: Mutex<Vec<(String, u64, u64)>> =
         Mutex::new(Vec::with_capacity(prepared.plan.entries.len()));
-    let rendered = render::render(
-        input,
-        &prepared.plan,
-        &|file| {
-            let (hash, size) = sync_file(&standby, &file, known.as_ref())?;
-            written
-                .lock()
-                .map_err(|_| std::io::Error::other("poisoned lock"))?
-                .push((file.path, hash, size));
-            Ok(())
+    let sink = |file: OutputFile| {
+        let (hash, size) = sync_file(&standby, &file, known.as_ref())?;
+        written
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned lock"))?
+            .push((file.path, hash, size));
+        Ok(())
+    };
+    // The search index needs nothing rendering makes and rendering needs nothing of the
+    // index but its fixed manifest path, so the two run side by side: each fills the other's
+    // serial stretches.
+    let mut render_diags = Diagnostics::new();
+    let (rendered, indexed) = rayon::join(
+        || render::render(input, &prepared.plan, &sink, &mut render_diags),
+        || match prepared.cfg.search.enabled {
+            true => search::index(&prepared.cfg, &prepared.site, &sink),
+            false => Ok(()),
         },
-        diags,
     );
+    diags.extend(render_diags);
     timer.lap("render+write");
-    if let Err(err) = rendered {
+    if let Err(err) = rendered.and(indexed) {
         // The standby is now a mix of generations: forget what it held.
         let _ = std::fs::write(&marker, MARKER_TEXT);
         return Err(BuildError::Io { path: standby, source: err });
@@ -418,7 +417,8 @@ pub fn commit(
         let _ = std::fs::write(&marker, MARKER_TEXT);
         return Ok(None);
     }
-    let produced: HashSet<&str> = prepared.plan.entries.iter().map(|e| e.path.as_str()).collect();
+    let mut entries = written.into_inner().unwrap_or_default();
+    let produced: HashSet<&str> = entries.iter().map(|e| e.0.as_str()).collect();
     let mut emptied = Vec::new();
     for rel in
         stale.iter().filter(|rel| !produced.contains(rel.as_str()) && rel.as_str() != MARKER_FILE)
@@ -431,12 +431,12 @@ pub fn commit(
         }
     }
     remove_empty_dirs(&standby, emptied);
-    let mut entries = written.into_inner().unwrap_or_default();
+    let count = entries.len();
     std::fs::write(&marker, Manifest::render(&mut entries)).map_err(io_err(&marker))?;
     swap_in(&standby, &out)?;
     timer.lap("swap");
     drop(lock);
-    Ok(Some(prepared.plan.entries.len()))
+    Ok(Some(count))
 }
 
 /// Removes the folders (and their parents) left empty by deleted files.

@@ -29,7 +29,6 @@ use crate::content::{Asset, PageId, SectionId, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{LinkGraph, Resolved};
 use crate::output::{Body, OutputFile, index_path};
-use crate::search::{SearchIndex, record_json};
 
 use context::*;
 pub use theme::Theme;
@@ -58,10 +57,6 @@ pub enum Origin {
     Asset(usize),
     /// The search page (`search/index.html`).
     SearchPage,
-    /// A file of the search index (already built; see `search::index`).
-    SearchIndex(usize),
-    /// A group of search page records (serialized when rendered).
-    SearchRecords(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -91,7 +86,6 @@ impl Plan {
         site: &Site,
         theme: &Theme,
         assets: &[Asset],
-        search: &SearchIndex,
         diags: &mut Diagnostics,
     ) -> Plan {
         let mut entries = Vec::new();
@@ -139,12 +133,6 @@ impl Plan {
         if cfg.search.enabled {
             push("search/index.html".into(), Origin::SearchPage);
         }
-        for (i, file) in search.files.iter().enumerate() {
-            push(file.path.clone(), Origin::SearchIndex(i));
-        }
-        for (i, shard) in search.records.iter().enumerate() {
-            push(shard.path.clone(), Origin::SearchRecords(i));
-        }
         if cfg.base_url.is_absolute() {
             push("sitemap.xml".into(), Origin::Sitemap);
         }
@@ -174,6 +162,18 @@ impl Plan {
                             .with_help("rename or move one of them"),
                         );
                     }
+                }
+                // The search index is built beside the rendering (see `build::commit`), so its
+                // files are not in the plan: its paths are reserved instead.
+                None if cfg.search.enabled && crate::search::is_index_path(&entry.path) => {
+                    let a = describe(cfg, site, assets, &entry.origin);
+                    diags.push(
+                        Diagnostic::error(
+                            None,
+                            format!("{a} and the search index both write {}", entry.path),
+                        )
+                        .with_help("rename or move it: search/manifest.json, search/t/ and search/r/ belong to the search index"),
+                    );
                 }
                 None => {
                     seen.insert(entry.path.clone(), i);
@@ -209,7 +209,6 @@ fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Origin) -> Str
         }
         Origin::NotFound => "the generated 404 page".into(),
         Origin::SearchPage => "the generated search page".into(),
-        Origin::SearchIndex(_) | Origin::SearchRecords(_) => "the search index".into(),
         Origin::Sitemap => "the generated sitemap".into(),
         Origin::Robots => "the generated robots.txt".into(),
         Origin::Static(Body::Copy(path)) => crate::diagnostics::display_path(path, &cfg.root),
@@ -225,8 +224,6 @@ pub struct RenderInput<'a> {
     pub graph: &'a LinkGraph,
     pub theme: &'a Theme,
     pub assets: &'a [Asset],
-    /// The search index (empty when search is off).
-    pub search: &'a SearchIndex,
     pub today: Date,
     /// The dev server's live-reload tag, inserted before `</body>` of every HTML page;
     /// `{path}` and `{version}` in it become the file's path and content hash.
@@ -492,11 +489,6 @@ impl<'a> Renderer<'a> {
                 (&alias.path, self.summaries[alias.page].hash).hash(&mut h);
             }
             Origin::NotFound | Origin::SearchPage => self.nav_hashes[0].hash(&mut h),
-            Origin::SearchIndex(i) => {
-                xxh3_64(&input.search.files[*i].body.read().unwrap_or_default()).hash(&mut h)
-            }
-            // The path holds a hash of the records' content.
-            Origin::SearchRecords(_) => {}
             Origin::Sitemap => sitemap(input).hash(&mut h),
             Origin::Robots => {}
             Origin::Static(Body::Copy(path)) => stamp(path).hash(&mut h),
@@ -566,11 +558,6 @@ impl<'a> Renderer<'a> {
                 data: generated_data(serde_json::json!({})),
                 nav: Some(0),
             },
-            Origin::SearchIndex(i) => Job::Raw(input.search.files[*i].clone()),
-            Origin::SearchRecords(i) => Job::Raw(OutputFile::bytes(
-                path,
-                record_json(input.cfg, input.site, &input.search.records[*i]),
-            )),
             Origin::Sitemap => Job::Raw(OutputFile::html(path, sitemap(input))),
             Origin::Robots => {
                 let mut text = String::from("User-agent: *\nDisallow:\n");

@@ -275,36 +275,11 @@ fn filter_value(value: Option<&str>) -> String {
     value.filter(|v| !v.trim().is_empty()).unwrap_or("").to_string()
 }
 
-/// A group of page records, written when the site is rendered (see [`SearchIndex`]).
-#[derive(Debug, Clone)]
-pub struct RecordShard {
-    /// Output path, named after a hash of the records' content.
-    pub path: String,
-    /// The number of the first page.
-    pub first: usize,
-    pub pages: Vec<PageId>,
-}
-
-/// The search index: the manifest and term shards, built, and the page records, which are
-/// only planned here and serialized at render time (they hold every page's text again, so
-/// building them up front would double the memory a large site needs).
-#[derive(Debug, Clone, Default)]
-pub struct SearchIndex {
-    pub files: Vec<OutputFile>,
-    pub records: Vec<RecordShard>,
-}
-
-impl SearchIndex {
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-}
-
-/// The JSON of one group of page records.
-pub fn record_json(cfg: &Config, site: &Site, shard: &RecordShard) -> Vec<u8> {
+/// The JSON of one group of page records (the pages numbered from `first`, in reading
+/// order).
+fn record_json(cfg: &Config, site: &Site, first: usize, pages: &[PageId]) -> Vec<u8> {
     let base = &cfg.base_url;
-    let records: Vec<Record<'_>> = shard
-        .pages
+    let records: Vec<Record<'_>> = pages
         .iter()
         .map(|&id| {
             let page = &site.pages[id];
@@ -328,29 +303,38 @@ pub fn record_json(cfg: &Config, site: &Site, shard: &RecordShard) -> Vec<u8> {
         first: usize,
         pages: Vec<Record<'a>>,
     }
-    serde_json::to_vec(&Shard { first: shard.first, pages: records }).unwrap_or_default()
+    serde_json::to_vec(&Shard { first, pages: records }).unwrap_or_default()
 }
 
-/// A hash of everything a record shard holds, so that its name changes exactly when its
-/// content does, without serializing it.
-fn record_hash(cfg: &Config, site: &Site, first: usize, pages: &[PageId]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    (FORMAT, first, &cfg.base_url.path).hash(&mut h);
-    for &id in pages {
-        let page = &site.pages[id];
-        (&page.title, &page.path, &page.meta.description, &page.doc.summary, &page.meta.tags)
-            .hash(&mut h);
-        for heading in &page.doc.headings {
-            (&heading.id, &heading.text).hash(&mut h);
-        }
-        blocks_of(site, id).hash(&mut h);
-    }
-    h.finish()
+/// Where the index's files go: the manifest and everything under `t/` and `r/`. Nothing else
+/// may write there while search is on.
+pub fn is_index_path(path: &str) -> bool {
+    path == MANIFEST || path.starts_with("search/t/") || path.starts_with("search/r/")
 }
 
-/// Builds the search index of `site`: `search/manifest.json`, term shards and page records.
-pub fn index(cfg: &Config, site: &Site) -> SearchIndex {
+pub const MANIFEST: &str = "search/manifest.json";
+
+/// Builds the search index and collects its files, sorted by path (the dev server, tests).
+pub fn index_files(cfg: &Config, site: &Site) -> Vec<OutputFile> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let _ = index(cfg, site, &|file| {
+        files.lock().map_err(|_| std::io::Error::other("poisoned lock"))?.push(file);
+        Ok(())
+    });
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// Builds the search index of `site`, handing each file to `sink` as soon as it is made (the
+/// page records hold every page's text again, so a large site never holds them all at
+/// once): term shards and page records, in parallel, then `search/manifest.json`, which
+/// names them. The first error `sink` returns stops the stage and is returned.
+pub fn index(
+    cfg: &Config,
+    site: &Site,
+    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+) -> std::io::Result<()> {
     let mut timer = crate::build::StageTimer::new();
     let order: &[PageId] = &site.order;
     // A few large runs of pages per thread: each keeps its own vocabulary, merged once.
@@ -374,7 +358,6 @@ pub fn index(cfg: &Config, site: &Site) -> SearchIndex {
     let Merged { by_stem, words: words_to_stems, lens: all_lens } = Postings::merge(parts);
     timer.lap("  merge");
 
-    let mut files = Vec::new();
     let count = order.len();
 
     // Field lengths, and the filters of every page.
@@ -447,20 +430,15 @@ pub fn index(cfg: &Config, site: &Site) -> SearchIndex {
     let words_sorted: Vec<(&str, &str)> = by_word.iter().map(|(w, s)| (w.as_str(), *s)).collect();
     let mut shard_of_words: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
     split_shards(&words_sorted, 1, &sizes, &mut shard_of_words);
-    let shard_files: Vec<(String, OutputFile)> = shard_of_words
+    let shards: BTreeMap<String, String> = shard_of_words
         .into_par_iter()
         .map(|(key, words)| {
             let json = shard_json(&words, &groups);
             let name = hashed("t", &key_file_stem(&key), json.as_bytes());
-            (key, OutputFile::bytes(format!("search/{name}"), json.into_bytes()))
+            sink(OutputFile::bytes(format!("search/{name}"), json.into_bytes()))?;
+            Ok((key, name))
         })
-        .collect();
-    let mut shards = BTreeMap::new();
-    for (key, file) in shard_files {
-        shards.insert(key, file.path.trim_start_matches("search/").to_string());
-        files.push(file);
-    }
-
+        .collect::<std::io::Result<_>>()?;
     timer.lap("  shards");
     drop(groups);
 
@@ -479,19 +457,20 @@ pub fn index(cfg: &Config, site: &Site) -> SearchIndex {
             last.push(n);
         }
     }
-    let record_shards: Vec<RecordShard> = groups_of_pages
+    let records: Vec<String> = groups_of_pages
         .par_iter()
         .enumerate()
         .map(|(i, numbers)| {
             let first = numbers.first().copied().unwrap_or(0);
             let pages: Vec<PageId> = numbers.iter().map(|&n| order[n]).collect();
-            let hash = format!("{:016x}", record_hash(cfg, site, first, &pages));
-            RecordShard { path: format!("search/r/{i}.{}.json", &hash[..10]), first, pages }
+            let json = record_json(cfg, site, first, &pages);
+            let name = hashed("r", &i.to_string(), &json);
+            sink(OutputFile::bytes(format!("search/{name}"), json))?;
+            Ok(name)
         })
-        .collect();
-    let records: Vec<String> =
-        record_shards.iter().map(|r| r.path.trim_start_matches("search/").to_string()).collect();
-    let record_starts: Vec<usize> = record_shards.iter().map(|r| r.first).collect();
+        .collect::<std::io::Result<_>>()?;
+    let record_starts: Vec<usize> =
+        groups_of_pages.iter().map(|g| g.first().copied().unwrap_or(0)).collect();
     timer.lap("  records");
     let manifest = serde_json::json!({
         "format": FORMAT,
@@ -512,12 +491,7 @@ pub fn index(cfg: &Config, site: &Site) -> SearchIndex {
         "record_starts": record_starts,
         "stop": text::STOP_WORDS,
     });
-    files.push(OutputFile::bytes(
-        "search/manifest.json",
-        serde_json::to_vec(&manifest).unwrap_or_default(),
-    ));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    SearchIndex { files, records: record_shards }
+    sink(OutputFile::bytes(MANIFEST, serde_json::to_vec(&manifest).unwrap_or_default()))
 }
 
 /// A shard key as a file name: characters outside `[a-z0-9]` are written as `_<hex>`.

@@ -107,11 +107,7 @@ impl SearchJob {
         if !self.cfg.search.enabled {
             return Vec::new();
         }
-        let index = crate::search::index(&self.cfg, &self.site);
-        let records = index.records.iter().map(|r| {
-            OutputFile::bytes(r.path.clone(), crate::search::record_json(&self.cfg, &self.site, r))
-        });
-        index.files.iter().cloned().chain(records).collect()
+        crate::search::index_files(&self.cfg, &self.site)
     }
 }
 
@@ -298,8 +294,7 @@ impl DevSite {
             content::site::assemble(docs, AssembleOptions { drafts: self.drafts }, &mut diags);
         timer.lap("assemble");
         // The search index is rebuilt after the pages are served (see `update_search`).
-        let search = crate::search::SearchIndex::default();
-        let plan = Plan::new(&cfg, &site, theme, &self.assets, &search, &mut diags);
+        let plan = Plan::new(&cfg, &site, theme, &self.assets, &mut diags);
         timer.lap("plan");
         let paths = plan.paths();
         let graph = links::link(&site, &cfg.base_url, &paths, &mut diags);
@@ -316,7 +311,6 @@ impl DevSite {
             graph: &graph,
             theme,
             assets: &self.assets,
-            search: &search,
             today: crate::dates::today(),
             live_reload: Some(&tag),
         };
