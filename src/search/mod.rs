@@ -7,6 +7,7 @@
 //! [`OutputFile`]s like the renderers, so the atomic commit and the dev server get the index
 //! too. Output is deterministic: sorted maps, no clocks.
 
+mod json;
 pub mod text;
 
 use std::collections::hash_map::Entry;
@@ -15,7 +16,6 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{PageId, Site};
@@ -236,17 +236,6 @@ struct PageCount {
     tf: [u32; 3],
 }
 
-/// What a result shows of a page.
-#[derive(Serialize)]
-struct Record<'a> {
-    title: &'a str,
-    url: String,
-    description: &'a str,
-    tags: &'a [String],
-    headings: Vec<(&'a str, &'a str)>,
-    blocks: Vec<&'a str>,
-}
-
 /// The text blocks of a page: the text before the first heading, then the text under each.
 /// A block's text starts with its heading's text, which the headings field already holds.
 fn blocks_of(site: &Site, id: PageId) -> Vec<&str> {
@@ -276,34 +265,41 @@ fn filter_value(value: Option<&str>) -> String {
 }
 
 /// The JSON of one group of page records (the pages numbered from `first`, in reading
-/// order).
+/// order): `{"first": n, "pages": [{title, url, description, tags, headings, blocks}]}`.
 fn record_json(cfg: &Config, site: &Site, first: usize, pages: &[PageId]) -> Vec<u8> {
     let base = &cfg.base_url;
-    let records: Vec<Record<'_>> = pages
-        .iter()
-        .map(|&id| {
-            let page = &site.pages[id];
-            Record {
-                title: &page.title,
-                url: base.url(&page.path),
-                description: page.meta.description.as_deref().unwrap_or(&page.doc.summary),
-                tags: page.meta.tags.as_deref().unwrap_or(&[]),
-                headings: page
-                    .doc
-                    .headings
-                    .iter()
-                    .map(|h| (h.id.as_str(), h.text.as_str()))
-                    .collect(),
-                blocks: blocks_of(site, id),
+    let text: usize =
+        pages.iter().flat_map(|&id| &site.pages[id].doc.blocks).map(|b| b.text.len() + 8).sum();
+    let mut out = Vec::with_capacity(text + 512 * pages.len());
+    out.extend_from_slice(b"{\"first\":");
+    out.extend_from_slice(itoa::Buffer::new().format(first).as_bytes());
+    out.extend_from_slice(b",\"pages\":[");
+    for (i, &id) in pages.iter().enumerate() {
+        let page = &site.pages[id];
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"title\":");
+        json::string(&mut out, &page.title);
+        out.extend_from_slice(b",\"url\":");
+        json::string(&mut out, &base.url(&page.path));
+        out.extend_from_slice(b",\"description\":");
+        json::string(&mut out, page.meta.description.as_deref().unwrap_or(&page.doc.summary));
+        out.extend_from_slice(b",\"tags\":");
+        json::strings(&mut out, page.meta.tags.iter().flatten().map(String::as_str));
+        out.extend_from_slice(b",\"headings\":[");
+        for (j, h) in page.doc.headings.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
             }
-        })
-        .collect();
-    #[derive(Serialize)]
-    struct Shard<'a> {
-        first: usize,
-        pages: Vec<Record<'a>>,
+            json::strings(&mut out, [h.id.as_str(), h.text.as_str()]);
+        }
+        out.extend_from_slice(b"],\"blocks\":");
+        json::strings(&mut out, blocks_of(site, id));
+        out.push(b'}');
     }
-    serde_json::to_vec(&Shard { first, pages: records }).unwrap_or_default()
+    out.extend_from_slice(b"]}");
+    out
 }
 
 /// Where the index's files go: the manifest and everything under `t/` and `r/`. Nothing else
@@ -337,8 +333,9 @@ pub fn index(
 ) -> std::io::Result<()> {
     let mut timer = crate::build::StageTimer::new();
     let order: &[PageId] = &site.order;
-    // A few large runs of pages per thread: each keeps its own vocabulary, merged once.
-    let runs = rayon::current_num_threads().max(1) * 2;
+    // One run of pages per thread: each learns its own vocabulary (stemming every word it
+    // meets), merged once. Page rendering runs beside the index and evens out the threads.
+    let runs = rayon::current_num_threads().max(1);
     let run_len = order.len().div_ceil(runs).max(1);
     let parts: Vec<Postings> = order
         .par_chunks(run_len)
@@ -430,12 +427,13 @@ pub fn index(
     let words_sorted: Vec<(&str, &str)> = by_word.iter().map(|(w, s)| (w.as_str(), *s)).collect();
     let mut shard_of_words: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
     split_shards(&words_sorted, 1, &sizes, &mut shard_of_words);
+    timer.lap("  split");
     let shards: BTreeMap<String, String> = shard_of_words
         .into_par_iter()
         .map(|(key, words)| {
             let json = shard_json(&words, &groups);
-            let name = hashed("t", &key_file_stem(&key), json.as_bytes());
-            sink(OutputFile::bytes(format!("search/{name}"), json.into_bytes()))?;
+            let name = hashed("t", &key_file_stem(&key), &json);
+            sink(OutputFile::bytes(format!("search/{name}"), json))?;
             Ok((key, name))
         })
         .collect::<std::io::Result<_>>()?;
@@ -550,39 +548,46 @@ fn split_shards<'a>(
 }
 
 /// One term shard as JSON.
-fn shard_json(words: &[(&str, &str)], groups: &BTreeMap<String, Vec<Posting>>) -> String {
+fn shard_json(words: &[(&str, &str)], groups: &BTreeMap<String, Vec<Posting>>) -> Vec<u8> {
     let mut stems: Vec<&str> = words.iter().map(|(_, s)| *s).collect();
     stems.sort_unstable();
     stems.dedup();
-    let index: HashMap<&str, usize> = stems.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-    let mut out = String::from("{\"words\":{");
+    let lists: Vec<&[Posting]> =
+        stems.iter().map(|s| groups.get(*s).map_or(&[][..], Vec::as_slice)).collect();
+    let postings: usize = lists.iter().map(|l| l.len()).sum();
+    let mut out = Vec::with_capacity(postings * 8 + words.len() * 16 + 64);
+    let mut number = itoa::Buffer::new();
+    out.extend_from_slice(b"{\"words\":{");
     for (i, (word, stem)) in words.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        let _ = write!(out, "{}:{}", serde_json::to_string(word).unwrap_or_default(), index[stem]);
+        json::string(&mut out, word);
+        out.push(b':');
+        let group = stems.binary_search(stem).unwrap_or_default();
+        out.extend_from_slice(number.format(group).as_bytes());
     }
-    out.push_str("},\"groups\":[");
-    for (i, stem) in stems.iter().enumerate() {
+    out.extend_from_slice(b"},\"groups\":[");
+    for (i, (stem, list)) in stems.iter().zip(&lists).enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        let _ =
-            write!(out, "{{\"stem\":{},\"p\":[", serde_json::to_string(stem).unwrap_or_default());
+        out.extend_from_slice(b"{\"stem\":");
+        json::string(&mut out, stem);
+        out.extend_from_slice(b",\"p\":[");
         let mut last = 0;
-        let mut number = itoa::Buffer::new();
-        for (j, p) in groups.get(*stem).into_iter().flatten().enumerate() {
+        for (j, p) in list.iter().enumerate() {
             if j > 0 {
-                out.push(',');
+                out.push(b',');
             }
-            out.push_str(number.format(p.page - last));
-            out.push(',');
-            out.push_str(number.format(p.counts));
+            out.extend_from_slice(number.format(p.page - last).as_bytes());
+            out.push(b',');
+            out.extend_from_slice(number.format(p.counts).as_bytes());
             last = p.page;
         }
-        out.push_str("]}");
+        out.extend_from_slice(b"]}");
     }
-    out.push_str("]}");
+    out.extend_from_slice(b"]}");
     out
 }
 
@@ -670,7 +675,7 @@ mod tests {
         );
         let json = shard_json(&[("returned", "return"), ("returns", "return")], &groups);
         assert_eq!(
-            json,
+            String::from_utf8(json).unwrap(),
             r#"{"words":{"returned":0,"returns":0},"groups":[{"stem":"return","p":[3,4097,1,65]}]}"#
         );
     }

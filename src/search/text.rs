@@ -175,8 +175,8 @@ pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     }
 }
 
-/// Byte classes of the ASCII word rules, for the byte after a run of word bytes (the runs
-/// themselves, letters, digits and `_`, are found by [`word_lanes`]).
+/// Byte classes of the ASCII word rules, for the punctuation between two runs of word bytes
+/// (the runs themselves, letters, digits and `_`, are found by [`byte_lanes`]).
 const LETTER: u8 = 1;
 const DIGIT: u8 = 2;
 /// `.` and `'` (MidNumLet): join two letters or two digits.
@@ -213,8 +213,10 @@ const CLASS: [u8; 256] = {
 /// One lane per byte of a `u64`.
 const LANES: u64 = u64::MAX / 255;
 
-/// The high bit of each byte lane set where that byte (ASCII) is a letter, a digit or `_`.
-fn word_lanes(x: u64) -> u64 {
+/// For eight ASCII bytes, the high bit of each byte lane set where that byte is a letter, a
+/// digit or `_` (a word byte), and where it is any other printable byte (punctuation, which
+/// may join two words).
+fn byte_lanes(x: u64) -> (u64, u64) {
     // Every byte is below 0x80, so adding less than 0x80 to each never carries into the
     // next: a lane's high bit then says whether the byte reached a bound.
     let lower = x | (LANES * 0x20);
@@ -223,12 +225,19 @@ fn word_lanes(x: u64) -> u64 {
     let digit =
         (x + LANES * (0x80 - u64::from(b'0'))) & !(x + LANES * (0x80 - u64::from(b'9') - 1));
     let underscore = !((x ^ (LANES * u64::from(b'_'))) + LANES * 0x7f);
-    (letter | digit | underscore) & (LANES * 0x80)
+    let word = (letter | digit | underscore) & (LANES * 0x80);
+    let printable = x + LANES * (0x80 - u64::from(b'!'));
+    (word, printable & !word & (LANES * 0x80))
 }
 
-/// One bit per byte of `chunk` (up to 64 bytes): set where the byte is a letter, a digit
-/// or `_`.
-fn word_bits(chunk: &[u8]) -> u64 {
+/// Gathers the high bits of the eight lanes into one byte.
+fn gather(lanes: u64) -> u64 {
+    ((lanes >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// One bit per byte of `chunk` (up to 64 bytes): where the byte is a word byte, and where it
+/// is punctuation (see [`byte_lanes`]).
+fn chunk_bits(chunk: &[u8]) -> (u64, u64) {
     let mut padded = [0u8; 64];
     let bytes: &[u8] = if chunk.len() == 64 {
         chunk
@@ -236,73 +245,87 @@ fn word_bits(chunk: &[u8]) -> u64 {
         padded[..chunk.len()].copy_from_slice(chunk);
         &padded
     };
-    let mut bits = 0;
+    let (mut word, mut punct) = (0, 0);
     for (k, eight) in bytes.chunks_exact(8).enumerate() {
-        let lanes = word_lanes(u64::from_le_bytes(eight.try_into().unwrap_or_default()));
-        // Gathers the eight high bits into one byte.
-        let byte = ((lanes >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
-        bits |= byte << (8 * k);
+        let (w, p) = byte_lanes(u64::from_le_bytes(eight.try_into().unwrap_or_default()));
+        word |= gather(w) << (8 * k);
+        punct |= gather(p) << (8 * k);
     }
-    bits
+    (word, punct)
 }
 
-/// The first position at or after `pos` whose bit in `bits` is `set`, or `len`.
-fn next_bit(bits: &[u64], pos: usize, set: bool, len: usize) -> usize {
-    let flip = if set { 0 } else { u64::MAX };
-    let mut i = pos / 64;
-    let Some(&first) = bits.get(i) else { return len };
-    let mut word = (first ^ flip) & (u64::MAX << (pos % 64));
-    loop {
-        if word != 0 {
-            return (i * 64 + word.trailing_zeros() as usize).min(len);
-        }
-        i += 1;
-        match bits.get(i) {
-            Some(&next) => word = next ^ flip,
-            None => return len,
-        }
+/// Whether the punctuation byte `mid` joins the bytes either side of it into one word.
+fn joins(prev: u8, mid: u8, next: u8) -> bool {
+    let shared = class(prev) & class(next) & (LETTER | DIGIT);
+    match class(mid) {
+        MID_NUM_LET => shared != 0,
+        MID_LETTER => shared & LETTER != 0,
+        MID_NUM => shared & DIGIT != 0,
+        _ => false,
     }
 }
 
 /// UAX #29 word boundaries for ASCII text: letters and digits join (WB5, WB8-10), `_` joins
 /// anything (WB13a/b), `.` and `'` join two letters or two digits (MidNumLet, WB6/7,
 /// WB11/12), `:` joins two letters (MidLetter) and `,` `;` join two digits (MidNum). Calls
-/// `f` with each word that has a letter or a digit. Runs of word bytes are found 64 bytes at
-/// a time with bit masks; only the byte after a run is looked at one by one.
+/// `f` with each word that has a letter or a digit.
+///
+/// The text is read 64 bytes at a time as bit masks: word bytes, and punctuation with a
+/// word byte on both sides (the only bytes looked at one by one, to see whether they join).
+/// A word then starts and ends where the joined mask changes.
 fn ascii_words<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     debug_assert!(text.is_ascii());
     let t = text.as_bytes();
-    let len = t.len();
-    let bits: Vec<u64> = t.chunks(64).map(word_bits).collect();
-    let mut pos = 0;
+    let mut chunks = t.chunks(64).map(chunk_bits);
+    let Some(mut current) = chunks.next() else { return };
+    // The last byte of the previous chunk: a word byte, and a word byte once joined.
+    let (mut carry, mut carry_joined) = (0u64, 0u64);
+    let mut start = None;
+    let mut base = 0;
     loop {
-        let start = next_bit(&bits, pos, true, len);
-        if start >= len {
-            return;
-        }
-        let mut end = next_bit(&bits, start + 1, false, len);
-        while end + 1 < len {
-            let (prev, mid, next) = (class(t[end - 1]), class(t[end]), class(t[end + 1]));
-            let shared = prev & next & (LETTER | DIGIT);
-            let joins = match mid {
-                MID_NUM_LET => shared != 0,
-                MID_LETTER => shared & LETTER != 0,
-                MID_NUM => shared & DIGIT != 0,
-                _ => false,
-            };
-            if !joins {
-                break;
+        let next = chunks.next();
+        let (word, punct) = current;
+        let next_first = next.map_or(0, |(w, _)| w & 1);
+        let mut between = punct & (word << 1 | carry) & (word >> 1 | next_first << 63);
+        let mut joined = word;
+        while between != 0 {
+            let bit = between.trailing_zeros();
+            between &= between - 1;
+            let p = base + bit as usize;
+            if joins(t[p - 1], t[p], t.get(p + 1).copied().unwrap_or(0)) {
+                joined |= 1 << bit;
             }
-            end = next_bit(&bits, end + 2, false, len);
         }
-        pos = end;
-        // A run of underscores is not a word (it has no letter or digit).
-        let run = &t[start..end];
-        if (run[0] != b'_' || run.iter().any(|&b| b != b'_'))
-            && let Some(word) = text.get(start..end)
-        {
-            f(word);
+        let mut edges = joined ^ (joined << 1 | carry_joined);
+        (carry, carry_joined) = (word >> 63, joined >> 63);
+        while edges != 0 {
+            let p = base + edges.trailing_zeros() as usize;
+            edges &= edges - 1;
+            match start.take() {
+                None => start = Some(p),
+                Some(s) => emit(text, s, p, &mut f),
+            }
         }
+        base += 64;
+        match next {
+            Some(n) => current = n,
+            None => break,
+        }
+    }
+    if let Some(s) = start {
+        emit(text, s, t.len(), &mut f);
+    }
+}
+
+/// Calls `f` with `text[start..end]`, a run of word bytes, unless it is all underscores
+/// (a word needs a letter or a digit).
+fn emit<'a>(text: &'a str, start: usize, end: usize, f: &mut impl FnMut(&'a str)) {
+    let run = &text.as_bytes()[start..end];
+    if run[0] == b'_' && run.iter().all(|&b| b == b'_') {
+        return;
+    }
+    if let Some(word) = text.get(start..end) {
+        f(word);
     }
 }
 
