@@ -61,15 +61,18 @@ struct Postings {
     /// Stem -> stem id.
     stem_ids: FxHashMap<String, u32>,
     stems: Vec<String>,
-    /// Per stem id: whether it is a stop word.
-    stop: Vec<bool>,
+    /// Per stem id: the fields it is counted in, one bit each (stop words: the title only).
+    fields: Vec<u8>,
     /// Stem id -> postings.
     lists: Vec<Vec<Posting>>,
     lens: Vec<(u32, [u32; 3])>,
     cache: StemCache,
-    /// Per stem id: (page + 1, slot in `counts`) when the stem occurs in the current page.
-    slots: Vec<(u32, u32)>,
-    counts: Vec<PageCount>,
+    /// Per stem id: its term frequencies in the current page.
+    tallies: Vec<Tally>,
+    /// The stem ids met in the current page are `touched[..met]`; the vector always has room
+    /// for one more than there are stems, so recording one never checks for space.
+    touched: Vec<u32>,
+    met: usize,
     buffer: String,
 }
 
@@ -118,10 +121,11 @@ impl Postings {
                 let stem = stem.to_string();
                 let id = self.stems.len() as u32;
                 self.stem_ids.insert(stem.clone(), id);
-                self.stop.push(is_stop_word(&stem));
+                self.fields.push(if is_stop_word(&stem) { 0b001 } else { 0b111 });
                 self.stems.push(stem);
                 self.lists.push(Vec::new());
-                self.slots.push((0, 0));
+                self.tallies.push(Tally::default());
+                self.touched.resize(self.stems.len() + 1, 0);
                 id
             }
         };
@@ -131,9 +135,14 @@ impl Postings {
 
     /// The stem id of a word (not yet folded), by way of `short_ids` when it can.
     fn word_id(&mut self, raw: &str) -> u32 {
-        let Some(key) = short_key(raw) else {
-            return self.stem_id(raw);
-        };
+        match short_key(raw) {
+            Some(key) => self.key_id(raw, key),
+            None => self.stem_id(raw),
+        }
+    }
+
+    /// The stem id of a short ASCII word whose lower-cased, packed bytes are `key`.
+    fn key_id(&mut self, raw: &str, key: u128) -> u32 {
         if let Some(&id) = self.short_ids.get(&key) {
             return id;
         }
@@ -145,56 +154,70 @@ impl Postings {
     /// Analyses one page (number `page`) and adds its postings: the title is field 0, the
     /// headings field 1, and the text of every block field 2.
     fn add(&mut self, page: u32, title: &str, headings: &[&str], blocks: &[&str]) {
-        self.counts.clear();
         let mut lens = [0u32; 3];
         let fields = std::iter::once((0, title))
             .chain(headings.iter().map(|h| (1, *h)))
             .chain(blocks.iter().map(|b| (2, *b)));
         for (field, text) in fields {
-            text::for_each_word(text, |raw| {
-                let id = self.word_id(raw);
-                self.count(id, page, field, &mut lens);
-            });
+            if text.is_ascii() {
+                text::ascii_words(text, |raw, packed| {
+                    let id = match packed {
+                        0 => self.word_id(raw),
+                        bytes => self.key_id(raw, lower_packed(bytes)),
+                    };
+                    self.count(id, page, field, &mut lens);
+                });
+            } else {
+                text::for_each_word(text, |raw| {
+                    let id = self.word_id(raw);
+                    self.count(id, page, field, &mut lens);
+                });
+            }
         }
-        for count in self.counts.drain(..) {
-            let [t, h, b] = count.tf.map(|n| n.min(TF_CAP));
-            self.lists[count.stem as usize].push(Posting { page, counts: b + 64 * h + 4096 * t });
+        for &id in &self.touched[..self.met] {
+            let tally = &mut self.tallies[id as usize];
+            let [t, h, b] = tally.tf.map(|n| n.min(TF_CAP));
+            // A stop word met only outside the title counts nowhere.
+            if t + h + b > 0 {
+                self.lists[id as usize].push(Posting { page, counts: b + 64 * h + 4096 * t });
+            }
+            tally.tf = [0; 3];
         }
+        self.met = 0;
         self.lens.push((page, lens));
     }
 
-    /// Counts one occurrence of stem `id` in `field` of the current page.
+    /// Counts one occurrence of stem `id` in `field` of the current page. Whether it counts
+    /// and whether the page has met the stem before are data here, not branches: both are
+    /// coin flips in running text, and a mispredicted branch costs more than the arithmetic.
     fn count(&mut self, id: u32, page: u32, field: usize, lens: &mut [u32; 3]) {
-        if field != 0 && self.stop[id as usize] {
-            return;
-        }
-        lens[field] += 1;
-        let (seen_in, slot) = self.slots[id as usize];
-        let slot = if seen_in == page + 1 {
-            slot as usize
-        } else {
-            self.counts.push(PageCount { stem: id, tf: [0; 3] });
-            self.slots[id as usize] = (page + 1, (self.counts.len() - 1) as u32);
-            self.counts.len() - 1
-        };
-        self.counts[slot].tf[field] += 1;
+        let counted = u32::from(self.fields[id as usize] >> field & 1);
+        let tally = &mut self.tallies[id as usize];
+        let first = tally.seen_in != page + 1;
+        tally.seen_in = page + 1;
+        tally.tf[field] += counted;
+        lens[field] += counted;
+        self.touched[self.met] = id;
+        self.met += usize::from(first);
     }
 }
 
 /// An ASCII word of up to 16 bytes, lower-cased and packed into an integer (words never
 /// contain a zero byte, so the padding cannot collide with a shorter word).
 fn short_key(word: &str) -> Option<u128> {
-    const LANES: u128 = u128::MAX / 255; // 0x0101...01
     let x = pack(word.as_bytes())?;
-    if x & (LANES * 0x80) != 0 {
-        return None;
-    }
+    word.is_ascii().then(|| lower_packed(x))
+}
+
+/// Packed ASCII bytes (see [`short_key`]), lower-cased.
+fn lower_packed(x: u128) -> u128 {
+    const LANES: u128 = u128::MAX / 255; // 0x0101...01
     // Every byte is below 0x80, so adding less than 0x80 to each never carries into the
     // next: the high bit of a lane is set where the byte is >= b'A' and not > b'Z'.
     let at_least_a = x + LANES * u128::from(0x80 - b'A');
     let above_z = x + LANES * u128::from(0x80 - b'Z' - 1);
     let upper = at_least_a & !above_z & (LANES * 0x80);
-    Some(x | (upper >> 2))
+    x | (upper >> 2)
 }
 
 /// Up to 16 bytes as a little-endian integer, zero-padded. Two overlapping loads of the
@@ -229,11 +252,12 @@ fn pack(bytes: &[u8]) -> Option<u128> {
     })
 }
 
-/// One stem's term frequencies in the page being analysed.
-#[derive(Clone, Copy)]
-struct PageCount {
-    stem: u32,
+/// One stem's term frequencies in the page being analysed (title, headings, body), and the
+/// page they are for (its number + 1, so that 0 is none).
+#[derive(Clone, Copy, Default)]
+struct Tally {
     tf: [u32; 3],
+    seen_in: u32,
 }
 
 /// The text blocks of a page: the text before the first heading, then the text under each.
