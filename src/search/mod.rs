@@ -44,8 +44,8 @@ struct Posting {
 
 /// The postings of all pages: per stem, the surface words of each stem, and field lengths.
 struct Merged {
-    by_stem: HashMap<String, Vec<Posting>>,
-    words: HashMap<String, String>,
+    by_stem: FxHashMap<String, Vec<Posting>>,
+    words: FxHashMap<String, String>,
     lens: Vec<(u32, [u32; 3])>,
 }
 
@@ -78,8 +78,8 @@ struct Postings {
 
 impl Postings {
     fn merge(parts: Vec<Postings>) -> Merged {
-        let mut by_stem: HashMap<String, Vec<Posting>> = HashMap::new();
-        let mut words: HashMap<String, String> = HashMap::new();
+        let mut by_stem: FxHashMap<String, Vec<Posting>> = FxHashMap::default();
+        let mut words: FxHashMap<String, String> = FxHashMap::default();
         let mut lens = Vec::new();
         for part in parts {
             for (word, id) in part.word_ids {
@@ -261,18 +261,12 @@ struct Tally {
 }
 
 /// The text blocks of a page: the text before the first heading, then the text under each.
-/// A block's text starts with its heading's text, which the headings field already holds.
 fn blocks_of(site: &Site, id: PageId) -> Vec<&str> {
     let doc = &site.pages[id].doc;
     let mut blocks = vec![""; doc.headings.len() + 1];
     for block in &doc.blocks {
-        let slot = block.heading.map_or(0, |h| h + 1);
-        let text = match block.heading.and_then(|h| doc.headings.get(h)) {
-            Some(h) => block.text.strip_prefix(h.text.as_str()).unwrap_or(&block.text).trim_start(),
-            None => block.text.as_str(),
-        };
-        if let Some(b) = blocks.get_mut(slot) {
-            *b = text;
+        if let Some(b) = blocks.get_mut(block.heading.map_or(0, |h| h + 1)) {
+            *b = &block.text;
         }
     }
     blocks
@@ -430,25 +424,19 @@ pub fn index(
     }
 
     timer.lap("  filters");
-    // Term shards.
-    let mut groups: BTreeMap<String, Vec<Posting>> = by_stem.into_iter().collect();
-    for list in groups.values_mut() {
-        list.sort_by_key(|p| p.page);
-    }
-    let mut by_word: BTreeMap<String, &str> = BTreeMap::new();
-    for (word, stem) in &words_to_stems {
-        if groups.contains_key(stem) {
-            by_word.insert(
-                word.clone(),
-                groups.get_key_value(stem).map(|(k, _)| k.as_str()).unwrap_or(""),
-            );
-        }
-    }
-    let sizes: HashMap<&str, usize> = groups
+    // Term shards. Runs came in page order, so every postings list is sorted by page.
+    let groups = by_stem;
+    debug_assert!(groups.values().all(|list| list.is_sorted_by_key(|p| p.page)));
+    let mut words_sorted: Vec<(&str, &str)> = words_to_stems
+        .iter()
+        .filter(|(_, stem)| groups.contains_key(stem.as_str()))
+        .map(|(word, stem)| (word.as_str(), stem.as_str()))
+        .collect();
+    words_sorted.sort_unstable();
+    let sizes: FxHashMap<&str, usize> = groups
         .iter()
         .map(|(stem, list)| (stem.as_str(), stem.len() + list.len() * 6 + 16))
         .collect();
-    let words_sorted: Vec<(&str, &str)> = by_word.iter().map(|(w, s)| (w.as_str(), *s)).collect();
     let mut shard_of_words: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
     split_shards(&words_sorted, 1, &sizes, &mut shard_of_words);
     timer.lap("  split");
@@ -468,8 +456,10 @@ pub fn index(
     let mut groups_of_pages: Vec<Vec<usize>> = Vec::new();
     let mut size = usize::MAX;
     for (n, &id) in order.iter().enumerate() {
-        let text: usize =
-            site.pages[id].doc.blocks.iter().map(|b| b.text.len()).sum::<usize>() + 200;
+        let doc = &site.pages[id].doc;
+        let text = doc.blocks.iter().map(|b| b.text.len()).sum::<usize>()
+            + doc.headings.iter().map(|h| h.text.len()).sum::<usize>()
+            + 200;
         if size.saturating_add(text) > RECORD_BYTES && size != 0 {
             groups_of_pages.push(Vec::new());
             size = 0;
@@ -542,7 +532,7 @@ fn prefix(word: &str, chars: usize) -> &str {
 fn split_shards<'a>(
     words: &[(&'a str, &'a str)],
     depth: usize,
-    sizes: &HashMap<&str, usize>,
+    sizes: &FxHashMap<&str, usize>,
     out: &mut BTreeMap<String, Vec<(&'a str, &'a str)>>,
 ) {
     let mut buckets: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
@@ -572,7 +562,7 @@ fn split_shards<'a>(
 }
 
 /// One term shard as JSON.
-fn shard_json(words: &[(&str, &str)], groups: &BTreeMap<String, Vec<Posting>>) -> Vec<u8> {
+fn shard_json(words: &[(&str, &str)], groups: &FxHashMap<String, Vec<Posting>>) -> Vec<u8> {
     let mut stems: Vec<&str> = words.iter().map(|(_, s)| *s).collect();
     stems.sort_unstable();
     stems.dedup();
@@ -677,7 +667,7 @@ mod tests {
     #[test]
     fn shards_split_by_prefix_until_small_enough() {
         let words = vec![("alpha", "alpha"), ("alps", "alp"), ("beta", "beta"), ("b", "b")];
-        let mut sizes = HashMap::new();
+        let mut sizes = FxHashMap::default();
         sizes.insert("alpha", SHARD_BYTES);
         sizes.insert("alp", 10);
         sizes.insert("beta", 10);
@@ -692,7 +682,7 @@ mod tests {
 
     #[test]
     fn shard_json_delta_encodes_postings() {
-        let mut groups = BTreeMap::new();
+        let mut groups = FxHashMap::default();
         groups.insert(
             "return".to_string(),
             vec![Posting { page: 3, counts: 4097 }, Posting { page: 4, counts: 65 }],
