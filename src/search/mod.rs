@@ -13,12 +13,13 @@ pub mod text;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
-use crate::content::{PageId, Site};
+use crate::content::{Page, PageId, Site};
 use crate::output::OutputFile;
 use text::{StemCache, is_stop_word};
 
@@ -282,42 +283,54 @@ fn filter_value(value: Option<&str>) -> String {
     value.filter(|v| !v.trim().is_empty()).unwrap_or("").to_string()
 }
 
-/// The JSON of one group of page records (the pages numbered from `first`, in reading
-/// order): `{"first": n, "pages": [{title, url, description, tags, headings, blocks}]}`.
-fn record_json(cfg: &Config, site: &Site, first: usize, pages: &[PageId]) -> Vec<u8> {
-    let base = &cfg.base_url;
-    let text: usize =
-        pages.iter().flat_map(|&id| &site.pages[id].doc.blocks).map(|b| b.text.len() + 8).sum();
-    let mut out = Vec::with_capacity(text + 512 * pages.len());
-    out.extend_from_slice(b"{\"first\":");
-    out.extend_from_slice(itoa::Buffer::new().format(first).as_bytes());
-    out.extend_from_slice(b",\"pages\":[");
-    for (i, &id) in pages.iter().enumerate() {
-        let page = &site.pages[id];
-        if i > 0 {
+/// One group of page records as JSON, written page by page:
+/// `{"first": n, "pages": [{title, url, description, tags, headings, blocks}, ...]}`.
+struct RecordWriter {
+    out: Vec<u8>,
+    pages: usize,
+}
+
+impl RecordWriter {
+    /// A group whose first page is number `first` (in reading order), with room for about
+    /// `bytes` of text.
+    fn new(first: usize, bytes: usize) -> RecordWriter {
+        let mut out = Vec::with_capacity(bytes + 64);
+        out.extend_from_slice(b"{\"first\":");
+        out.extend_from_slice(itoa::Buffer::new().format(first).as_bytes());
+        out.extend_from_slice(b",\"pages\":[");
+        RecordWriter { out, pages: 0 }
+    }
+
+    fn page(&mut self, cfg: &Config, page: &Page, blocks: &[&str]) {
+        let out = &mut self.out;
+        if self.pages > 0 {
             out.push(b',');
         }
+        self.pages += 1;
         out.extend_from_slice(b"{\"title\":");
-        json::string(&mut out, &page.title);
+        json::string(out, &page.title);
         out.extend_from_slice(b",\"url\":");
-        json::string(&mut out, &base.url(&page.path));
+        json::string(out, &cfg.base_url.url(&page.path));
         out.extend_from_slice(b",\"description\":");
-        json::string(&mut out, page.meta.description.as_deref().unwrap_or(&page.doc.summary));
+        json::string(out, page.meta.description.as_deref().unwrap_or(&page.doc.summary));
         out.extend_from_slice(b",\"tags\":");
-        json::strings(&mut out, page.meta.tags.iter().flatten().map(String::as_str));
+        json::strings(out, page.meta.tags.iter().flatten().map(String::as_str));
         out.extend_from_slice(b",\"headings\":[");
         for (j, h) in page.doc.headings.iter().enumerate() {
             if j > 0 {
                 out.push(b',');
             }
-            json::strings(&mut out, [h.id.as_str(), h.text.as_str()]);
+            json::strings(out, [h.id.as_str(), h.text.as_str()]);
         }
         out.extend_from_slice(b"],\"blocks\":");
-        json::strings(&mut out, blocks_of(site, id));
+        json::strings(out, blocks.iter().copied());
         out.push(b'}');
     }
-    out.extend_from_slice(b"]}");
-    out
+
+    fn finish(mut self) -> Vec<u8> {
+        self.out.extend_from_slice(b"]}");
+        self.out
+    }
 }
 
 /// Where the index's files go: the manifest and everything under `t/` and `r/`. Nothing else
@@ -351,25 +364,54 @@ pub fn index(
 ) -> std::io::Result<()> {
     let mut timer = crate::build::StageTimer::new();
     let order: &[PageId] = &site.order;
-    // One run of pages per thread: each learns its own vocabulary (stemming every word it
-    // meets), merged once. Page rendering runs beside the index and evens out the threads.
+    // Page records go in groups of consecutive pages, about RECORD_BYTES of text each.
+    let mut groups: Vec<(Range<usize>, usize)> = Vec::new();
+    for (n, &id) in order.iter().enumerate() {
+        let doc = &site.pages[id].doc;
+        let text = doc.blocks.iter().map(|b| b.text.len()).sum::<usize>()
+            + doc.headings.iter().map(|h| h.text.len()).sum::<usize>()
+            + 200;
+        match groups.last_mut() {
+            Some((pages, size)) if *size + text <= RECORD_BYTES => {
+                pages.end = n + 1;
+                *size += text;
+            }
+            _ => groups.push((n..n + 1, text)),
+        }
+    }
+    // One run of groups per thread: each learns its own vocabulary (stemming every word it
+    // meets), merged once, and writes the records of its pages as it analyses them, while
+    // their text is at hand. Page rendering runs beside the index and evens out the threads.
     let runs = rayon::current_num_threads().max(1);
-    let run_len = order.len().div_ceil(runs).max(1);
-    let parts: Vec<Postings> = order
+    let run_len = groups.len().div_ceil(runs).max(1);
+    let parts: Vec<(Postings, Vec<String>)> = groups
         .par_chunks(run_len)
         .enumerate()
-        .map(|(run, ids)| {
+        .map(|(run, groups)| {
             let mut acc = Postings::default();
-            for (i, &id) in ids.iter().enumerate() {
-                let page = &site.pages[id];
-                let headings: Vec<&str> =
-                    page.doc.headings.iter().map(|h| h.text.as_str()).collect();
-                acc.add((run * run_len + i) as u32, &page.title, &headings, &blocks_of(site, id));
+            let mut names = Vec::with_capacity(groups.len());
+            for (g, (pages, size)) in groups.iter().enumerate() {
+                let mut records = RecordWriter::new(pages.start, *size);
+                for n in pages.clone() {
+                    let page = &site.pages[order[n]];
+                    let headings: Vec<&str> =
+                        page.doc.headings.iter().map(|h| h.text.as_str()).collect();
+                    let blocks = blocks_of(site, order[n]);
+                    acc.add(n as u32, &page.title, &headings, &blocks);
+                    records.page(cfg, page, &blocks);
+                }
+                let json = records.finish();
+                let name = hashed("r", &(run * run_len + g).to_string(), &json);
+                sink(OutputFile::bytes(format!("search/{name}"), json))?;
+                names.push(name);
             }
-            acc
+            Ok((acc, names))
         })
-        .collect();
-    timer.lap("  analyse");
+        .collect::<std::io::Result<_>>()?;
+    let (parts, names): (Vec<Postings>, Vec<Vec<String>>) = parts.into_iter().unzip();
+    let records: Vec<String> = names.into_iter().flatten().collect();
+    let record_starts: Vec<usize> = groups.iter().map(|(pages, _)| pages.start).collect();
+    timer.lap("  analyse+records");
     let Merged { by_stem, words: words_to_stems, lens: all_lens } = Postings::merge(parts);
     timer.lap("  merge");
 
@@ -452,38 +494,6 @@ pub fn index(
     timer.lap("  shards");
     drop(groups);
 
-    // Page records, in reading order, in groups of about RECORD_BYTES of text.
-    let mut groups_of_pages: Vec<Vec<usize>> = Vec::new();
-    let mut size = usize::MAX;
-    for (n, &id) in order.iter().enumerate() {
-        let doc = &site.pages[id].doc;
-        let text = doc.blocks.iter().map(|b| b.text.len()).sum::<usize>()
-            + doc.headings.iter().map(|h| h.text.len()).sum::<usize>()
-            + 200;
-        if size.saturating_add(text) > RECORD_BYTES && size != 0 {
-            groups_of_pages.push(Vec::new());
-            size = 0;
-        }
-        size += text;
-        if let Some(last) = groups_of_pages.last_mut() {
-            last.push(n);
-        }
-    }
-    let records: Vec<String> = groups_of_pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, numbers)| {
-            let first = numbers.first().copied().unwrap_or(0);
-            let pages: Vec<PageId> = numbers.iter().map(|&n| order[n]).collect();
-            let json = record_json(cfg, site, first, &pages);
-            let name = hashed("r", &i.to_string(), &json);
-            sink(OutputFile::bytes(format!("search/{name}"), json))?;
-            Ok(name)
-        })
-        .collect::<std::io::Result<_>>()?;
-    let record_starts: Vec<usize> =
-        groups_of_pages.iter().map(|g| g.first().copied().unwrap_or(0)).collect();
-    timer.lap("  records");
     let manifest = serde_json::json!({
         "format": FORMAT,
         "count": count,
@@ -591,12 +601,7 @@ fn shard_json(words: &[(&str, &str)], groups: &FxHashMap<String, Vec<Posting>>) 
         out.extend_from_slice(b",\"p\":[");
         let mut last = 0;
         for (j, p) in list.iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(number.format(p.page - last).as_bytes());
-            out.push(b',');
-            out.extend_from_slice(number.format(p.counts).as_bytes());
+            json::number_pair(&mut out, j > 0, p.page - last, p.counts);
             last = p.page;
         }
         out.extend_from_slice(b"]}");
