@@ -1,7 +1,7 @@
 //! Writing the index's JSON by hand: its files hold every page's text again (tens of
 //! megabytes on a large site), and copying a string's plain runs whole, eight bytes checked
-//! at a time, is several times faster than escaping it byte by byte. The output is what
-//! `serde_json` writes for the same values.
+//! at a time, is about twice as fast as `serde_json`, which looks at every byte. The output
+//! is what `serde_json` writes for the same values.
 
 /// One lane per byte of a `u64`.
 const LANES: u64 = u64::MAX / 255;

@@ -3,9 +3,10 @@
 //! Each page is analysed in parallel from the plain text and headings the Markdown stage
 //! already produced; postings accumulate per stem group and are written as term shards that
 //! are split by the first characters of the surface words and kept under a size limit.
-//! Page records (what a result shows) are grouped in reading order. The stage returns
-//! [`OutputFile`]s like the renderers, so the atomic commit and the dev server get the index
-//! too. Output is deterministic: sorted maps, no clocks.
+//! Page records (what a result shows) are grouped in reading order. The stage hands
+//! [`OutputFile`]s to a sink like the renderers do, so the atomic commit and the dev server
+//! get the index too; a build runs it beside page rendering (see `build::commit`). Output is
+//! deterministic: sorted maps, no clocks.
 
 mod json;
 pub mod text;
