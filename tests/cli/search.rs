@@ -40,6 +40,62 @@ fn the_index_is_written_under_the_base_path_and_reproducible() {
     }
 }
 
+/// The index files of an output: the manifest and the shard and record files it names.
+fn index_files(tree: &std::collections::BTreeMap<String, Vec<u8>>) -> (Vec<String>, Vec<String>) {
+    let manifest: Value = serde_json::from_slice(&tree["search/manifest.json"]).unwrap();
+    let mut named: Vec<String> = manifest["shards"]
+        .as_object()
+        .unwrap()
+        .values()
+        .chain(manifest["records"].as_array().unwrap())
+        .map(|v| format!("search/{}", v.as_str().unwrap()))
+        .chain(["search/manifest.json".to_string()])
+        .collect();
+    named.sort();
+    named.dedup();
+    let on_disk: Vec<String> = tree
+        .keys()
+        .filter(|k| k.starts_with("search/") && k.as_str() != "search/index.html")
+        .cloned()
+        .collect();
+    (named, on_disk)
+}
+
+#[test]
+fn a_rebuild_leaves_exactly_the_index_files_the_manifest_names() {
+    let site = TestSite::sample();
+    site.run(&["build"]).ok();
+    let (named, on_disk) = index_files(&site.tree("public"));
+    assert_eq!(on_disk, named);
+    // A changed page changes its record group's hash: the old file must go.
+    let page = "content/returns/refund-rules.md";
+    let text = site.read(page);
+    site.write(page, &format!("{text}\nA new paragraph about restocking fees.\n"));
+    site.run(&["build"]).ok();
+    let (named_after, on_disk_after) = index_files(&site.tree("public"));
+    assert_eq!(on_disk_after, named_after);
+    assert_ne!(named_after, named, "the edited page's record file was renamed");
+}
+
+#[test]
+fn nothing_else_may_write_where_the_index_goes() {
+    let site = TestSite::fixture("basic");
+    site.run(&["build"]).ok();
+    let before = site.tree("public");
+    site.write("static/search/manifest.json", "{}\n");
+    site.write("static/search/t/a.json", "{}\n");
+    site.run(&["build"]).fails(1).stderr_has(&[
+        "static/search/manifest.json and the search index both write search/manifest.json",
+        "static/search/t/a.json and the search index both write search/t/a.json",
+    ]);
+    assert_eq!(site.tree("public"), before, "a refused build writes nothing");
+    // With search off the paths are free.
+    let config = site.read("opsbook.toml");
+    site.write("opsbook.toml", &format!("{config}\n[search]\nenabled = false\n"));
+    site.run(&["build"]).ok();
+    assert_eq!(site.read("public/search/manifest.json"), "{}\n");
+}
+
 #[test]
 fn search_can_be_turned_off() {
     let site = TestSite::fixture("basic");
