@@ -401,9 +401,12 @@ pub fn commit(
     let mut render_diags = Diagnostics::new();
     let (rendered, indexed) = rayon::join(
         || render::render(input, &prepared.plan, &sink, &mut render_diags),
-        || match prepared.cfg.search.enabled {
-            true => search::index(&prepared.cfg, &prepared.site, &sink),
-            false => Ok(()),
+        || {
+            if prepared.cfg.search.enabled {
+                search::index(&prepared.cfg, &prepared.site, &sink)
+            } else {
+                Ok(())
+            }
         },
     );
     diags.extend(render_diags);

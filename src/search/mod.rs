@@ -440,8 +440,8 @@ pub fn index(
         }
     }
     // One run of groups per thread: each learns its own vocabulary (stemming every word it
-    // meets), merged once, and writes the records of its pages as it analyses them, while
-    // their text is at hand. Page rendering runs beside the index and evens out the threads.
+    // meets), merged once, and writes the records of its pages in the same pass. Page
+    // rendering runs beside the index and evens out the threads.
     let runs = rayon::current_num_threads().max(1);
     let run_len = groups.len().div_ceil(runs).max(1);
     let parts: Vec<(Postings, Vec<String>)> = groups
