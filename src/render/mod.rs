@@ -69,6 +69,8 @@ pub struct PlanEntry {
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub entries: Vec<PlanEntry>,
+    /// Whether the search index is built too (its files are not entries; see `new`).
+    pub search: bool,
 }
 
 fn pages_of(count: usize) -> usize {
@@ -182,12 +184,17 @@ impl Plan {
             }
         }
         let mut entries: Vec<Option<PlanEntry>> = entries.into_iter().map(Some).collect();
-        Plan { entries: keep.into_iter().filter_map(|i| entries[i].take()).collect() }
+        Plan {
+            entries: keep.into_iter().filter_map(|i| entries[i].take()).collect(),
+            search: cfg.search.enabled,
+        }
     }
 
-    /// Output paths, for the link stage (links may point at any file of the site).
+    /// Output paths, for the link stage (links may point at any file of the site). Of the
+    /// search index, only the manifest has a name known before it is built.
     pub fn paths(&self) -> HashSet<String> {
-        self.entries.iter().map(|e| e.path.clone()).collect()
+        let index = self.search.then(|| crate::search::MANIFEST.to_string());
+        self.entries.iter().map(|e| e.path.clone()).chain(index).collect()
     }
 }
 

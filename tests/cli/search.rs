@@ -97,6 +97,16 @@ fn nothing_else_may_write_where_the_index_goes() {
 }
 
 #[test]
+fn pages_may_link_to_the_index_manifest() {
+    let site = TestSite::fixture("basic");
+    site.write("content/links.md", "See [the index](/search/manifest.json).\n");
+    site.run(&["build"]).ok();
+    let config = site.read("opsbook.toml");
+    site.write("opsbook.toml", &format!("{config}\n[search]\nenabled = false\n"));
+    site.run(&["build"]).fails(1).stderr_has(&["/search/manifest.json"]);
+}
+
+#[test]
 fn search_can_be_turned_off() {
     let site = TestSite::fixture("basic");
     let config = site.read("opsbook.toml");
