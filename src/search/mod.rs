@@ -275,8 +275,8 @@ fn lower_packed(x: u128) -> u128 {
     const LANES: u128 = u128::MAX / 255; // 0x0101...01
     // Every byte is below 0x80, so adding less than 0x80 to each never carries into the
     // next: the high bit of a lane is set where the byte is >= b'A' and not > b'Z'.
-    let at_least_a = x + LANES * u128::from(0x80 - b'A');
-    let above_z = x + LANES * u128::from(0x80 - b'Z' - 1);
+    let at_least_a = x.wrapping_add(LANES * u128::from(0x80 - b'A'));
+    let above_z = x.wrapping_add(LANES * u128::from(0x80 - b'Z' - 1));
     let upper = at_least_a & !above_z & (LANES * 0x80);
     x | (upper >> 2)
 }
