@@ -831,7 +831,7 @@ fn site_view(input: &RenderInput<'_>) -> SiteView {
         permalink: base.permalink(""),
         home_url: base.url(""),
         search_url: base.url("search/"),
-        search_index: cfg.search.enabled.then(|| base.url("search/manifest.json")),
+        search_index: cfg.search.enabled.then(|| base.url(crate::search::MANIFEST)),
         tags_url: (!site.tags.is_empty()).then(|| base.url("tags/")),
         today: input.today.to_string(),
         generator: format!("opsbook {}", env!("CARGO_PKG_VERSION")),

@@ -399,6 +399,7 @@ pub fn is_index_path(path: &str) -> bool {
     path == MANIFEST || path.starts_with("search/t/") || path.starts_with("search/r/")
 }
 
+/// The manifest's path in the output: the one index file whose name is fixed.
 pub const MANIFEST: &str = "search/manifest.json";
 
 /// Builds the search index and collects its files, sorted by path (the dev server, tests).

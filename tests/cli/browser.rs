@@ -245,16 +245,33 @@ impl Drop for Browser {
     }
 }
 
+/// What a browser test of the built sample site needs: Chromium and its driver, the site
+/// (keep it alive: it is a temporary folder) and a server for its output. `None` when the
+/// browser is absent (see [`browser_programs`]).
+pub struct ServedSample {
+    pub chromium: PathBuf,
+    pub driver: PathBuf,
+    pub site: TestSite,
+    pub server: StaticServer,
+}
+
+pub fn served_sample() -> Option<ServedSample> {
+    let (chromium, driver) = browser_programs()?;
+    let site = TestSite::sample();
+    site.run(&["build"]).ok();
+    let server = StaticServer::start(&site.path("public"));
+    Some(ServedSample { chromium, driver, site, server })
+}
+
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
 #[test]
 fn the_sample_site_loads_without_console_errors_and_the_dark_toggle_persists() {
-    let Some((chromium, driver)) = browser_programs() else { return };
-    let site = TestSite::sample();
-    site.run(&["build"]).ok();
-    let server = StaticServer::start(&site.path("public"));
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
     runtime().block_on(async {
         let browser = Browser::start(&chromium, &driver, 1280, 900).await;
         for path in ["/", "/fulfillment/pick-pack-ship/", "/inventory/", "/tags/", "/no-such-page/"]
@@ -309,10 +326,9 @@ fn the_sample_site_loads_without_console_errors_and_the_dark_toggle_persists() {
 
 #[test]
 fn on_a_phone_the_navigation_is_a_drawer_and_slash_focuses_search() {
-    let Some((chromium, driver)) = browser_programs() else { return };
-    let site = TestSite::sample();
-    site.run(&["build"]).ok();
-    let server = StaticServer::start(&site.path("public"));
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
     runtime().block_on(async {
         let browser = Browser::start(&chromium, &driver, 390, 844).await;
         browser.client.goto(&format!("{}/returns/refund-rules/", server.base)).await.unwrap();

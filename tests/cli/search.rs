@@ -5,7 +5,9 @@ use fantoccini::Locator;
 use fantoccini::key::Key;
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, StaticServer, browser_programs, runtime};
+use crate::browser::{
+    Browser, ServedSample, StaticServer, browser_programs, runtime, served_sample,
+};
 use crate::support::*;
 
 #[test]
@@ -150,10 +152,9 @@ async fn option_urls(browser: &Browser) -> Vec<String> {
 
 #[test]
 fn typing_shows_results_and_the_keyboard_moves_through_them() {
-    let Some((chromium, driver)) = browser_programs() else { return };
-    let site = TestSite::sample();
-    site.run(&["build"]).ok();
-    let server = StaticServer::start(&site.path("public"));
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
     runtime().block_on(async {
         let browser = Browser::start(&chromium, &driver, 1280, 900).await;
         browser.client.goto(&format!("{}/fulfillment/", server.base)).await.unwrap();
@@ -197,10 +198,9 @@ fn typing_shows_results_and_the_keyboard_moves_through_them() {
 
 #[test]
 fn filters_narrow_results_to_one_owner() {
-    let Some((chromium, driver)) = browser_programs() else { return };
-    let site = TestSite::sample();
-    site.run(&["build"]).ok();
-    let server = StaticServer::start(&site.path("public"));
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
     runtime().block_on(async {
         let browser = Browser::start(&chromium, &driver, 1280, 900).await;
         browser.client.goto(&format!("{}/search/?q=inventory", server.base)).await.unwrap();
@@ -224,10 +224,9 @@ fn filters_narrow_results_to_one_owner() {
 
 #[test]
 fn the_search_page_runs_the_query_from_its_url() {
-    let Some((chromium, driver)) = browser_programs() else { return };
-    let site = TestSite::sample();
-    site.run(&["build"]).ok();
-    let server = StaticServer::start(&site.path("public"));
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
     runtime().block_on(async {
         let browser = Browser::start(&chromium, &driver, 1280, 900).await;
         let links = "return [...document.querySelectorAll('[data-search-results] a.result-title')].map(a => a.getAttribute('href'))";
