@@ -28,8 +28,7 @@ use crate::render::theme::AssetUrls;
 use crate::render::{self, Plan, RenderInput, Theme};
 use crate::search;
 
-/// The file that marks a folder as opsbook's output.
-pub const MARKER_FILE: &str = ".opsbook";
+pub use crate::output::MARKER_FILE;
 const MARKER_TEXT: &str = "This folder was written by opsbook and is replaced on every build.\n";
 
 /// What the pipeline knows before rendering.
@@ -204,12 +203,23 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<(), BuildErr
         Ok(meta) if !meta.is_dir() => refuse("it is a file, not a folder"),
         Ok(_) => {
             let empty = std::fs::read_dir(&out_abs).map_err(io_err(&out_abs))?.next().is_none();
-            if empty || force || out_abs.join(MARKER_FILE).is_file() {
-                Ok(())
-            } else {
-                refuse(
+            if empty || force {
+                return Ok(());
+            }
+            // Any file can be named `.opsbook`: only a manifest that lists exactly the files
+            // the folder holds says that opsbook wrote it.
+            let marker = out_abs.join(MARKER_FILE);
+            match Manifest::read(&marker) {
+                Some(manifest) if manifest.complete && manifest.matches(&out_abs) => Ok(()),
+                Some(_) => refuse(
+                    "its .opsbook manifest does not list the files it holds (they were changed or added by hand); use --force to replace it",
+                ),
+                None if std::fs::symlink_metadata(&marker).is_ok() => refuse(
+                    "its .opsbook file is not a manifest written by opsbook; use --force to replace it",
+                ),
+                None => refuse(
                     "it is not empty and opsbook did not create it (no .opsbook marker); use --force to replace it",
-                )
+                ),
             }
         }
     }
@@ -224,27 +234,54 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// What a generation of the output holds, recorded in its marker file so that the next
-/// build can tell which files changed without reading them.
-#[derive(Debug, Default)]
+/// build can tell which files changed without reading them, and so that a folder can be
+/// recognised as opsbook's: the header line, then `partial` while a build is writing into
+/// it, then one `hash size path` line per file.
+///
+/// The marker is read back from disk, so nothing in it is trusted: a line that is not of
+/// that form, or whose path is not a plain relative path inside the folder, makes the whole
+/// file "not opsbook's manifest" (a manifest is only ever used to delete files inside the
+/// folder it lies in, and only paths that [`crate::output::is_safe_path`] accepts).
+#[derive(Debug, Default, PartialEq)]
 struct Manifest {
     files: HashMap<String, (u64, u64)>,
+    /// Whether the files listed are exactly what the folder holds: false while a build
+    /// writes into it (and after one was killed), and for the header alone.
+    complete: bool,
 }
+
+/// The line that says a build is (or was, when it was killed) writing into the folder.
+const PARTIAL: &str = "partial";
 
 impl Manifest {
     fn read(marker: &Path) -> Option<Manifest> {
-        let text = std::fs::read_to_string(marker).ok()?;
-        let mut lines = text.lines();
+        let meta = std::fs::symlink_metadata(marker).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        Manifest::parse(&std::fs::read_to_string(marker).ok()?)
+    }
+
+    fn parse(text: &str) -> Option<Manifest> {
+        let mut lines = text.lines().peekable();
         if lines.next()? != MARKER_TEXT.trim_end() {
             return None;
         }
+        let partial = lines.next_if_eq(&PARTIAL).is_some();
         let mut files = HashMap::new();
         for line in lines {
             let mut parts = line.splitn(3, ' ');
-            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+            let hash = parts.next().filter(|h| h.len() == 16)?;
+            let hash = u64::from_str_radix(hash, 16).ok()?;
             let size = parts.next()?.parse().ok()?;
-            files.insert(parts.next()?.to_string(), (hash, size));
+            let path = parts.next()?;
+            if !crate::output::is_safe_path(path) || path == MARKER_FILE {
+                return None;
+            }
+            files.insert(path.to_string(), (hash, size));
         }
-        Some(Manifest { files })
+        let complete = !partial && !files.is_empty();
+        Some(Manifest { files, complete })
     }
 
     fn render(entries: &mut [(String, u64, u64)]) -> String {
@@ -254,6 +291,34 @@ impl Manifest {
             out.push_str(&format!("{hash:016x} {size} {path}\n"));
         }
         out
+    }
+
+    /// What the marker says while a build writes into the folder.
+    fn partial_text() -> String {
+        format!("{MARKER_TEXT}{PARTIAL}\n")
+    }
+
+    /// Whether `dir` holds exactly the listed files (names and sizes), besides the marker.
+    fn matches(&self, dir: &Path) -> bool {
+        let mut seen = 0usize;
+        for entry in WalkDir::new(dir).min_depth(1) {
+            let Ok(entry) = entry else { return false };
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(dir) else { return false };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel == MARKER_FILE {
+                continue;
+            }
+            let Some(&(_, size)) = self.files.get(&rel) else { return false };
+            if !entry.file_type().is_file() || entry.metadata().map(|m| m.len()).ok() != Some(size)
+            {
+                return false;
+            }
+            seen += 1;
+        }
+        seen == self.files.len()
     }
 }
 
@@ -266,6 +331,15 @@ fn sync_file(
     file: &OutputFile,
     known: Option<&Manifest>,
 ) -> std::io::Result<(u64, u64)> {
+    if !crate::output::is_safe_path(&file.path) || file.path == MARKER_FILE {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "refusing to write `{}`: not a path inside the output",
+                file.path.escape_debug()
+            ),
+        ));
+    }
     let path = dir.join(&file.path);
     let bytes = file.body.read()?;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
@@ -355,19 +429,23 @@ pub fn commit(
     std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
     let standby = standby_path(&out);
     let marker = standby.join(MARKER_FILE);
-    match std::fs::symlink_metadata(&standby) {
-        Ok(meta) if meta.is_dir() && marker.is_file() => {}
+    let known = match std::fs::symlink_metadata(&standby) {
+        Ok(meta) if meta.is_dir() => Manifest::read(&marker).ok_or_else(|| BuildError::Refused {
+            path: standby.clone(),
+            reason: "opsbook keeps its previous build there, but this folder has no opsbook manifest (.opsbook); move it away".into(),
+        })?,
         Ok(_) => {
             return Err(BuildError::Refused {
                 path: standby,
-                reason: "opsbook keeps its previous build there, but this one has no .opsbook marker; move it away".into(),
+                reason: "opsbook keeps its previous build there, but this is not a folder; move it away".into(),
             });
         }
         Err(_) => {
             std::fs::create_dir(&standby).map_err(io_err(&standby))?;
-            std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+            std::fs::write(&marker, Manifest::partial_text()).map_err(io_err(&marker))?;
+            Manifest::default()
         }
-    }
+    };
     let lock = std::fs::File::open(&marker).map_err(io_err(&marker))?;
     if lock.try_lock().is_err() {
         return Err(BuildError::Refused {
@@ -378,17 +456,18 @@ pub fn commit(
 
     let before = diags.error_count();
     let mut timer = StageTimer::new();
-    // The standby's manifest says what it holds; without one, look at the files themselves.
-    let known = Manifest::read(&marker);
-    let stale: HashSet<String> = match &known {
-        Some(manifest) => manifest.files.keys().cloned().collect(),
-        None => list_files(&standby),
-    };
+    // From here on the standby is a mix of generations until the manifest is written again:
+    // say so first, so that a build killed in between is followed by one that looks at the
+    // files themselves instead of trusting hashes that no longer hold.
+    std::fs::write(&marker, Manifest::partial_text()).map_err(io_err(&marker))?;
+    let stale: HashSet<String> =
+        if known.complete { known.files.keys().cloned().collect() } else { list_files(&standby) };
+    let known = known.complete.then_some(&known);
     timer.lap("list");
     let written: Mutex<Vec<(String, u64, u64)>> =
         Mutex::new(Vec::with_capacity(prepared.plan.entries.len()));
     let sink = |file: OutputFile| {
-        let (hash, size) = sync_file(&standby, &file, known.as_ref())?;
+        let (hash, size) = sync_file(&standby, &file, known)?;
         written
             .lock()
             .map_err(|_| std::io::Error::other("poisoned lock"))?
@@ -412,12 +491,10 @@ pub fn commit(
     diags.extend(render_diags);
     timer.lap("render+write");
     if let Err(err) = rendered.and(indexed) {
-        // The standby is now a mix of generations: forget what it held.
-        let _ = std::fs::write(&marker, MARKER_TEXT);
+        // The standby stays marked partial: the next build looks at its files.
         return Err(BuildError::Io { path: standby, source: err });
     }
     if diags.error_count() > before {
-        let _ = std::fs::write(&marker, MARKER_TEXT);
         return Ok(None);
     }
     let mut entries = written.into_inner().unwrap_or_default();
@@ -511,4 +588,41 @@ pub fn check(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> Opt
         let _ = render::render(&input, &prepared.plan, &|_| Ok(()), diags);
     }
     Some(prepared.site.pages.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(lines: &[&str]) -> Option<Manifest> {
+        let mut text = String::from(MARKER_TEXT);
+        for line in lines {
+            text.push_str(line);
+            text.push('\n');
+        }
+        Manifest::parse(&text)
+    }
+
+    #[test]
+    fn a_manifest_lists_files_and_says_whether_it_is_complete() {
+        let m =
+            manifest(&["00000000000000ff 12 index.html", "0000000000000001 3 a/b.css"]).unwrap();
+        assert!(m.complete);
+        assert_eq!(m.files.get("a/b.css"), Some(&(1, 3)));
+        let m = manifest(&[PARTIAL, "00000000000000ff 12 index.html"]).unwrap();
+        assert!(!m.complete);
+        // The header alone (what older versions wrote after a failed build) is partial too.
+        assert!(!manifest(&[]).unwrap().complete);
+    }
+
+    #[test]
+    fn a_manifest_that_names_a_path_outside_its_folder_is_not_a_manifest() {
+        for path in ["../victim.txt", "/etc/passwd", "a/../../x", "a//b", ".opsbook", "a\\b"] {
+            let line = format!("00000000000000ff 12 {path}");
+            assert_eq!(manifest(&[&line]), None, "{path}");
+        }
+        assert_eq!(Manifest::parse("anything else\n00000000000000ff 1 a\n"), None);
+        assert_eq!(manifest(&["ff 12 short-hash"]), None);
+        assert_eq!(manifest(&["00000000000000ff twelve index.html"]), None);
+    }
 }

@@ -4,6 +4,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// The file that marks a folder as opsbook's output (and holds its manifest): no output
+/// file may take its name.
+pub const MARKER_FILE: &str = ".opsbook";
+
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -41,7 +45,50 @@ impl Body {
     }
 }
 
+/// Whether `path` is a file path that stays inside the folder it is joined to: relative,
+/// `/`-separated, normalized (no empty, `.` or `..` segment), without a backslash, a NUL or
+/// another control character. Every path written to or deleted from an output folder, and
+/// every path read back from one (the manifest), passes this first: a path that fails it
+/// would name a file outside the folder (`/tmp/x`, `../x`) on some system.
+pub fn is_safe_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(|c: char| c == '\\' || c.is_control())
+        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && std::path::Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 /// The output path of a page at URL path `dir` (`""` or `returns/`): `returns/index.html`.
 pub fn index_path(dir: &str) -> String {
     format!("{dir}index.html")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_normalized_relative_paths_are_safe() {
+        for ok in ["index.html", "a/b/index.html", "tags/c++/index.html", "x.y/z", "a..b/c"] {
+            assert!(is_safe_path(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "/tmp/x/index.html",
+            "//tmp/x",
+            "../x",
+            "a/../../x",
+            "a/./b",
+            "./a",
+            "a//b",
+            "a/",
+            "..",
+            "a\\..\\b",
+            "a\0b",
+            "a\nb",
+        ] {
+            assert!(!is_safe_path(bad), "{bad:?}");
+        }
+    }
 }

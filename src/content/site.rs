@@ -13,6 +13,7 @@ use super::load::SourceDoc;
 use super::markdown::Parsed;
 use super::slug::{slugify, title_from_name};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::output::index_path;
 
 pub type PageId = usize;
 pub type SectionId = usize;
@@ -494,11 +495,20 @@ fn collect_aliases(site: &mut Site, diags: &mut Diagnostics) {
                             span,
                             format!("the alias `{alias}` is not a plain URL path"),
                         )
-                        .with_help("write old URLs as /old/path/ without .., ? or #"),
+                        .with_help(
+                            "write old URLs as site paths like /old/path/: one leading /, no //, .., ? or #",
+                        ),
                     );
                     continue;
                 }
             };
+            if let Some(owner) = reserved_alias(&path) {
+                diags.push(
+                    Diagnostic::error(span, format!("the alias `{alias}` is reserved for {owner}"))
+                        .with_help("choose another old URL"),
+                );
+                continue;
+            }
             if let Some(&other) = pages.get(path.as_str()) {
                 diags.push(Diagnostic::error(
                     span,
@@ -528,20 +538,41 @@ fn collect_aliases(site: &mut Site, diags: &mut Diagnostics) {
     site.aliases = aliases;
 }
 
-/// `old/url` -> `old/url/`; `old.html` stays a file. `None` for paths that cannot be files.
+/// `old/url` -> `old/url/`; `old.html` stays a file. `None` for paths that cannot be files
+/// below the output folder: an alias is a site path, so `//tmp/x/` (which would be an
+/// absolute path on disk), `..`, `.` and empty segments are refused here, before any stage
+/// can turn them into a file name.
 fn normalize_alias(old: &str) -> Option<String> {
     if old.is_empty()
-        || old.contains(['?', '#', '\\', '\0'])
+        || old.contains(['?', '#', '\\'])
+        || old.contains(|c: char| c.is_control())
+        || old.starts_with('/')
         || old.split('/').any(|s| s == ".." || s == ".")
         || old.contains("//")
     {
         return None;
     }
     let last = old.rsplit('/').next().unwrap_or("");
-    if old.ends_with('/') || !last.contains('.') {
-        Some(format!("{}/", old.trim_end_matches('/')))
+    let path = if old.ends_with('/') || !last.contains('.') {
+        format!("{}/", old.trim_end_matches('/'))
     } else {
-        Some(old.to_string())
+        old.to_string()
+    };
+    let file = if path.ends_with('/') { index_path(&path) } else { path.clone() };
+    crate::output::is_safe_path(&file).then_some(path)
+}
+
+/// Why an alias may not take a site path that opsbook writes itself: the output folder's
+/// marker and the search index's files.
+fn reserved_alias(path: &str) -> Option<&'static str> {
+    let file = if path.ends_with('/') { index_path(path) } else { path.to_string() };
+    let first = file.split('/').next().unwrap_or("");
+    if first == crate::output::MARKER_FILE {
+        Some("opsbook's marker of the output folder")
+    } else if crate::search::is_index_path(&file) || crate::search::is_index_path(path) {
+        Some("the search index")
+    } else {
+        None
     }
 }
 
@@ -700,6 +731,13 @@ mod tests {
         assert_eq!(normalize_alias("old/a").as_deref(), Some("old/a/"));
         assert_eq!(normalize_alias("old.html").as_deref(), Some("old.html"));
         assert_eq!(normalize_alias("../x"), None);
+        // `//tmp/x/` as an alias: the part after the first `/` must not be absolute.
+        assert_eq!(normalize_alias("/tmp/x/"), None);
+        assert_eq!(normalize_alias("a/\u{1b}]0;x/"), None);
+        assert_eq!(reserved_alias(".opsbook"), Some("opsbook's marker of the output folder"));
+        assert_eq!(reserved_alias("search/manifest.json"), Some("the search index"));
+        assert_eq!(reserved_alias("search/t/"), Some("the search index"));
+        assert_eq!(reserved_alias("search/"), None);
         assert_eq!(normalize_alias(""), None);
         let _ = frontmatter::Status::Active;
     }

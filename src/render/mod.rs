@@ -150,6 +150,24 @@ impl Plan {
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut keep = Vec::with_capacity(entries.len());
         for (i, entry) in entries.iter().enumerate() {
+            // Every producer's path is checked here once more, whatever checked it before: a
+            // path that is absolute, climbs out with `..` or takes the marker's name would
+            // write (and later delete) a file that is not the site's.
+            if !crate::output::is_safe_path(&entry.path) || entry.path == crate::output::MARKER_FILE
+            {
+                let a = describe(cfg, site, assets, &entry.origin);
+                diags.push(
+                    Diagnostic::error(
+                        None,
+                        format!(
+                            "{a} would write `{}`, which is not a file of the site",
+                            entry.path.escape_debug()
+                        ),
+                    )
+                    .with_help("output paths are relative to the output folder; rename it"),
+                );
+                continue;
+            }
             match seen.get(&entry.path) {
                 Some(&first) => {
                     let a = describe(cfg, site, assets, &entries[first].origin);
