@@ -49,6 +49,8 @@ pub enum Error {
     Cwd(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },
+    #[error("refusing to write the report to {}: it is {what}; choose another --output", path.display())]
+    RefusedOutput { path: PathBuf, what: String },
 }
 
 /// What a command produced, for `main` to print.
@@ -286,6 +288,7 @@ fn assess(args: AssessArgs, out: &mut Outcome) -> Result<(), Error> {
     );
     match args.output {
         Some(path) => {
+            refuse_input_as_output(&path, &args.answers, &prepared.cfg)?;
             std::fs::write(&path, rendered).map_err(|source| Error::Write { path, source })?;
             out.stdout.push(summary);
         }
@@ -299,6 +302,51 @@ fn assess(args: AssessArgs, out: &mut Outcome) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// `assess --output` writes a report: it must never replace the answers it read, the config,
+/// the questionnaire, or any other file the site is built from.
+fn refuse_input_as_output(
+    output: &Path,
+    answers: &Path,
+    cfg: &config::Config,
+) -> Result<(), Error> {
+    let Some(target) = resolved(output) else { return Ok(()) };
+    let refuse = |what: &str| {
+        Err(Error::RefusedOutput { path: output.to_path_buf(), what: what.to_string() })
+    };
+    let same = |other: &Path| resolved(other).is_some_and(|o| o == target);
+    if same(answers) {
+        return refuse("the answers file this report is made from");
+    }
+    if same(&cfg.root.join(CONFIG_FILE)) {
+        return refuse("the site's config");
+    }
+    if same(&cfg.assessment.questionnaire) {
+        return refuse("the site's questionnaire");
+    }
+    if target.exists() {
+        for dir in [cfg.content_dir(), cfg.templates_dir(), cfg.static_dir()] {
+            if resolved(&dir).is_some_and(|d| target.starts_with(d)) {
+                return refuse("a file the site is built from");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `path` with every symbolic link and `..` resolved; for a file that does not exist yet,
+/// its folder resolved and its name appended. `None` when even the folder does not exist.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(real) = path.canonicalize() {
+        return Some(real);
+    }
+    let name = path.file_name()?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Some(parent.canonicalize().ok()?.join(name))
 }
 
 #[cfg(test)]

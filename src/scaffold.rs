@@ -15,6 +15,10 @@ pub enum ScaffoldError {
     Exists(PathBuf),
     #[error("`{0}` must be a relative path below content/, without `..`")]
     BadPath(String),
+    #[error(
+        "{0} is a symbolic link; `opsbook new` only creates files in real folders below content/ (a build does not follow linked folders either)"
+    )]
+    Symlink(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -121,7 +125,20 @@ pub fn new_doc_path(content_dir: &Path, path: &Path) -> Result<PathBuf, Scaffold
     if !ok {
         return Err(ScaffoldError::BadPath(path.to_string_lossy().into_owned()));
     }
-    Ok(content_dir.join(format!("{text}.md")))
+    let file = content_dir.join(format!("{text}.md"));
+    // `content/` itself and every folder on the way that already exists must be a real
+    // folder: a linked one would put the new file outside the site.
+    let mut dir = content_dir.to_path_buf();
+    let check = |dir: &Path| match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(ScaffoldError::Symlink(dir.to_path_buf())),
+        _ => Ok(()),
+    };
+    check(&dir)?;
+    for part in rel.parent().into_iter().flat_map(Path::components) {
+        dir.push(part);
+        check(&dir)?;
+    }
+    Ok(file)
 }
 
 /// Writes a new process document at `file`.
