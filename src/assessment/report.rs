@@ -4,8 +4,10 @@
 //!
 //! Renderers only format: every number comes from `score`, shown with one decimal (JSON
 //! keeps them unrounded). Texts the questionnaire marks as Markdown are printed as written in
-//! the terminal and in Markdown, and rendered (raw HTML escaped) in HTML. Output is a
-//! `String`; writing it anywhere is the caller's business.
+//! the terminal, passed on in Markdown with raw HTML escaped and script links reduced to
+//! their text, and rendered the same way in HTML: a report is read in viewers that would run
+//! a `<script>` or a `javascript:` link. Output is a `String`; writing it anywhere is the
+//! caller's business.
 
 use std::fmt::Write as _;
 
@@ -314,6 +316,65 @@ fn md(text: &str) -> String {
     out
 }
 
+/// The questionnaire's Markdown as it goes into a Markdown report: raw HTML has its `<`
+/// escaped (a viewer shows the tag as text), and a link or image whose URL could run code is
+/// replaced by its text. Everything else is passed on byte for byte.
+fn safe_markdown(text: &str) -> String {
+    let mut options = markdown::options();
+    options.remove(Options::ENABLE_WIKILINKS);
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut events = Parser::new_ext(text, options).into_offset_iter();
+    while let Some((event, range)) = events.next() {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                edits.push((range.clone(), text[range].replace('<', "&lt;")));
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if markdown::is_script_url(&dest_url) => {
+                edits.push((range, md(&inner_text(&mut events))));
+            }
+            Event::Start(Tag::Image { dest_url, .. })
+                if markdown::is_script_image_url(&dest_url) =>
+            {
+                edits.push((range, md(&inner_text(&mut events))));
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, replacement) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&text[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The plain text of a link or image, consuming its events up to its end.
+fn inner_text<'a>(
+    events: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+) -> String {
+    let mut depth = 0usize;
+    let mut out = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn markdown(view: &View<'_>) -> String {
     let r = view.report;
     let mut out = String::new();
@@ -330,7 +391,7 @@ fn markdown(view: &View<'_>) -> String {
         );
     }
     if let Some(tier) = view.tier(&r.tier.id).filter(|t| !t.summary.trim().is_empty()) {
-        let _ = writeln!(out, "{}\n", tier.summary.trim());
+        let _ = writeln!(out, "{}\n", safe_markdown(tier.summary.trim()));
     }
     if !r.caps.is_empty() {
         let _ = writeln!(out, "## {}\n", view.caps_heading());
@@ -370,7 +431,7 @@ fn markdown(view: &View<'_>) -> String {
         let _ = writeln!(out, "### {}. {}\n", n + 1, md(view.question_text(&rec.question)));
         let _ = writeln!(out, "*{}*\n", view.facts(rec, md));
         if let Some(advice) = &rec.advice {
-            let _ = writeln!(out, "{}\n", advice.trim());
+            let _ = writeln!(out, "{}\n", safe_markdown(advice.trim()));
         }
         if !rec.learn.is_empty() {
             let links: Vec<String> = rec
@@ -421,16 +482,13 @@ fn markdown_html(text: &str) -> String {
     let events = Parser::new_ext(text, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-            let scheme = dest_url.trim_start().to_ascii_lowercase();
-            let dest_url = if scheme.starts_with("javascript:")
-                || scheme.starts_with("vbscript:")
-                || scheme.starts_with("data:")
-            {
-                "#".into()
-            } else {
-                dest_url
-            };
+            let dest_url = if markdown::is_script_url(&dest_url) { "#".into() } else { dest_url };
             Event::Start(Tag::Link { link_type, dest_url, title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            let dest_url =
+                if markdown::is_script_image_url(&dest_url) { "".into() } else { dest_url };
+            Event::Start(Tag::Image { link_type, dest_url, title, id })
         }
         other => other,
     });
@@ -696,4 +754,34 @@ fn html(view: &View<'_>) -> String {
         env!("CARGO_PKG_VERSION")
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a Markdown viewer would make of the text: the HTML it renders.
+    fn rendered(text: &str) -> String {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, Parser::new_ext(text, markdown::options()));
+        html
+    }
+
+    #[test]
+    fn markdown_reports_carry_no_live_html_and_no_script_links() {
+        let hostile = "Fix it.\n\n<script>alert(1)</script>\n\n<iframe src=javascript:alert(1)></iframe>\n\nSee [the SOP](javascript:alert(1)), <javascript:alert(2)> and ![x](data:text/html,x).";
+        let safe = safe_markdown(hostile);
+        let html = rendered(&safe);
+        for live in ["<script", "<iframe", "href=\"javascript", "src=\"data:text"] {
+            assert!(!html.contains(live), "{live} survived:\n{safe}\n{html}");
+        }
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(html.contains("See the SOP"), "{html}");
+    }
+
+    #[test]
+    fn markdown_without_html_passes_unchanged() {
+        let text = "Write the **steps** down: [pick and pack](https://example.com/pick) and `a < b`.\n\n- one\n- two";
+        assert_eq!(safe_markdown(text), text);
+    }
 }

@@ -99,6 +99,33 @@ pub fn is_external(dest: &str) -> bool {
         && !dest[..colon].contains('/')
 }
 
+/// Whether a browser would run `url` as script, or open it as a document whose content the
+/// URL itself carries: `javascript:`, `vbscript:` and `data:` (in any case). The scheme is
+/// read the way browsers read it: leading and trailing spaces and control characters are
+/// dropped, tabs and line breaks anywhere are ignored (`java\tscript:` runs too).
+/// Character references are already decoded by the Markdown parser.
+pub fn is_script_url(url: &str) -> bool {
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    let mut scheme = String::with_capacity(12);
+    for c in trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')) {
+        if c == ':' {
+            break;
+        }
+        if scheme.len() > 10 || !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
+            return false;
+        }
+        scheme.push(c.to_ascii_lowercase());
+    }
+    matches!(scheme.as_str(), "javascript" | "vbscript" | "data") && trimmed.contains(':')
+}
+
+/// [`is_script_url`] for an image source: an `<img>` never runs a `data:image/...` URL, so
+/// those stay (they are how some editors embed pasted screenshots).
+pub fn is_script_image_url(url: &str) -> bool {
+    let lower = url.trim_matches(|c: char| c <= ' ').to_ascii_lowercase();
+    is_script_url(url) && !lower.starts_with("data:image/")
+}
+
 const SUMMARY_CHARS: usize = 240;
 
 /// Parses one page body. `body` is the Markdown, `offset` its byte offset in the file.
@@ -130,7 +157,9 @@ struct State<'a> {
     in_paragraph: bool,
     paragraph: String,
     /// Open links: (is an internal link written by us, is a wikilink without label).
-    open_links: Vec<(bool, bool)>,
+    /// Per open link: the HTML that closes it (`None`: pulldown-cmark's own end tag), and
+    /// whether its text is the target's title, filled in later.
+    open_links: Vec<(Option<&'static str>, bool)>,
 }
 
 impl<'a> State<'a> {
@@ -217,11 +246,10 @@ impl<'a> State<'a> {
                 self.link_start(link_type, dest_url, title, range);
             }
             Event::End(TagEnd::Link) => {
-                let (ours, _) = self.open_links.pop().unwrap_or((false, false));
-                if ours {
-                    self.emit(Event::InlineHtml("</a>".into()));
-                } else {
-                    self.emit(Event::End(TagEnd::Link));
+                let (close, _) = self.open_links.pop().unwrap_or((None, false));
+                match close {
+                    Some(html) => self.emit(Event::InlineHtml(html.into())),
+                    None => self.emit(Event::End(TagEnd::Link)),
                 }
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
@@ -395,8 +423,17 @@ impl<'a> State<'a> {
     ) {
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
         let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+        if !wiki && !self.opts.unsafe_html && is_script_url(&dest) {
+            // Safe mode: the text stays, the link goes (as GitHub and Hugo do).
+            self.open_links.push((Some("</span>"), false));
+            self.emit(Event::InlineHtml(
+                "<span class=\"blocked-link\" title=\"Link removed: this kind of URL can run code\">"
+                    .into(),
+            ));
+            return;
+        }
         if autolink || (!wiki && (dest.is_empty() || is_external(&dest))) {
-            self.open_links.push((false, false));
+            self.open_links.push((None, false));
             self.emit(Event::Start(Tag::Link { link_type, dest_url: dest, title, id: "".into() }));
             return;
         }
@@ -416,7 +453,7 @@ impl<'a> State<'a> {
             open.push('"');
         }
         open.push('>');
-        self.open_links.push((true, !has_label));
+        self.open_links.push((Some("</a>"), !has_label));
         self.emit(Event::InlineHtml(open.into()));
     }
 
@@ -431,7 +468,12 @@ impl<'a> State<'a> {
     ) where
         I: Iterator<Item = (Event<'a>, Range<usize>)>,
     {
-        if dest.is_empty() || is_external(&dest) || matches!(link_type, LinkType::WikiLink { .. }) {
+        let blocked = !self.opts.unsafe_html && is_script_image_url(&dest);
+        if !blocked
+            && (dest.is_empty()
+                || is_external(&dest)
+                || matches!(link_type, LinkType::WikiLink { .. }))
+        {
             self.emit(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             return;
         }
@@ -448,6 +490,12 @@ impl<'a> State<'a> {
             inner.push(event);
         }
         let alt = plain_text(inner.iter());
+        if blocked {
+            // Safe mode: the alt text stands in for an image whose URL could run code.
+            self.text(&alt);
+            self.emit(Event::Text(alt.into()));
+            return;
+        }
         let n = self.parsed.links.len();
         self.parsed.links.push(LinkRef {
             target: dest.to_string(),
@@ -596,6 +644,61 @@ mod tests {
 
     fn md(text: &str) -> Parsed {
         parse(text, 0, MarkdownOptions { unsafe_html: false, h1_is_title: true })
+    }
+
+    #[test]
+    fn script_urls_are_recognised_as_browsers_read_them() {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "  javascript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "DATA:text/html;base64,PHNjcmlwdD4=",
+        ] {
+            assert!(is_script_url(url), "{url:?}");
+        }
+        for url in
+            ["https://x.test/javascript:", "/javascript:x", "javascript", "./data:x", "#data:"]
+        {
+            assert!(!is_script_url(url), "{url:?}");
+        }
+        assert!(!is_script_image_url("data:image/png;base64,AAAA"));
+        assert!(is_script_image_url("data:text/html,x"));
+    }
+
+    #[test]
+    fn safe_mode_drops_script_links_everywhere_they_can_be_written() {
+        let cases = [
+            "[a](javascript:alert(1))",
+            "[a](JAVASCRIPT:alert(1))",
+            "<javascript:alert(1)>",
+            "[a][r]\n\n[r]: javascript:alert(1)",
+            "[a](&#106;avascript:alert(1))",
+            "[a](<java\tscript:alert(1)>)",
+            "[a](data:text/html,%3Cscript%3Ealert(1)%3C/script%3E)",
+            "[a](vbscript:msgbox(1))",
+            "![a](javascript:alert(1))",
+        ];
+        for text in cases {
+            let html = md(text).html.to_ascii_lowercase();
+            for attr in ["href=", "src="] {
+                assert!(!html.contains(attr), "{text:?} kept a link: {html}");
+            }
+            assert!(html.contains('a'), "{text:?} lost its text: {html}");
+        }
+        // With unsafe_html the author is trusted, as for raw HTML.
+        let trusted = parse(
+            "[a](javascript:go())",
+            0,
+            MarkdownOptions { unsafe_html: true, h1_is_title: true },
+        );
+        assert!(trusted.html.contains("href=\"javascript:go()\""), "{}", trusted.html);
+        // Ordinary links are untouched.
+        assert!(md("[a](https://example.com/x)").html.contains("href=\"https://example.com/x\""));
     }
 
     #[test]
