@@ -80,10 +80,18 @@ impl BaseUrl {
             let scheme_len = text.len() - rest.len();
             let host_end = rest.find('/').unwrap_or(rest.len());
             let host = &rest[..host_end];
-            if host.is_empty() || host.contains(['?', '#', ' ']) {
+            if host.is_empty()
+                || host.contains(['?', '#', ' ', '\\'])
+                || host.contains(|c: char| c.is_control())
+            {
                 return Err(format!("`{text}` has no valid host"));
             }
             (Some(text[..scheme_len + host_end].to_string()), &rest[host_end..])
+        } else if text.starts_with("//") {
+            // A browser reads `//host/` as another site: every link would leave this one.
+            return Err(format!(
+                "`{text}` is a scheme-relative URL, which points at another host; write https://host/path/ for an absolute URL or /path/ for a path"
+            ));
         } else if text.starts_with('/') {
             (None, text)
         } else {
@@ -91,7 +99,11 @@ impl BaseUrl {
                 "`{text}` is neither an absolute URL (https://example.com/docs/) nor a path (/docs/)"
             ));
         };
-        if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == ".." || s == ".") {
+        if path.contains(['?', '#', ' ', '\\'])
+            || path.contains(|c: char| c.is_control())
+            || path.split('/').any(|s| s == ".." || s == ".")
+            || path.contains("//")
+        {
             return Err(format!("the path of `{text}` must be a plain folder path like /docs/"));
         }
         let mut path = path.to_string();
@@ -338,23 +350,69 @@ impl Config {
             }),
         };
 
+        let questionnaire_span = || {
+            toml_input::get(top, "assessment")
+                .and_then(|a| a.get_ref().as_table())
+                .and_then(|a| toml_input::get(a, "questionnaire"))
+                .map(|v| v.span())
+                .unwrap_or(0..0)
+        };
         let questionnaire = match raw.assessment.and_then(|a| a.questionnaire) {
-            None => root.join(DEFAULT_QUESTIONNAIRE),
+            None => {
+                let path = root.join(DEFAULT_QUESTIONNAIRE);
+                if path.exists() && !crate::content::load::inside(root, &path) {
+                    diags.push(
+                        Diagnostic::error(
+                            Some(Span::file(&path)),
+                            "the questionnaire is a link to a file outside the site",
+                        )
+                        .with_help("a site reads only files inside its root: copy the file here"),
+                    );
+                }
+                path
+            }
             Some(rel) => {
-                // Only a path someone wrote must exist; the default may be absent (no assessment).
+                let plain = !rel.is_empty()
+                    && Path::new(&rel)
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
                 let path = root.join(&rel);
-                if !path.is_file() {
-                    let span = toml_input::get(top, "assessment")
-                        .and_then(|a| a.get_ref().as_table())
-                        .and_then(|a| toml_input::get(a, "questionnaire"))
-                        .map(|v| v.span())
-                        .unwrap_or(0..0);
+                if !plain {
+                    // Never read: its lines would be shown in diagnostics (and by `serve`).
                     diags.push(
                         source
-                            .error(span, format!("the questionnaire `{rel}` does not exist"))
+                            .error(
+                                questionnaire_span(),
+                                format!("the questionnaire `{rel}` is not a path inside the site"),
+                            )
+                            .with_help(format!(
+                                "write a path relative to the site root, without `..`, like \"{DEFAULT_QUESTIONNAIRE}\""
+                            )),
+                    );
+                } else if !path.is_file() {
+                    // Only a path someone wrote must exist; the default may be absent.
+                    diags.push(
+                        source
+                            .error(
+                                questionnaire_span(),
+                                format!("the questionnaire `{rel}` does not exist"),
+                            )
                             .with_help(format!(
                                 "the path is relative to the site root; the default is \"{DEFAULT_QUESTIONNAIRE}\""
                             )),
+                    );
+                } else if !crate::content::load::inside(root, &path) {
+                    diags.push(
+                        source
+                            .error(
+                                questionnaire_span(),
+                                format!(
+                                    "the questionnaire `{rel}` is a link to a file outside the site"
+                                ),
+                            )
+                            .with_help(
+                                "a site reads only files inside its root: copy the file here",
+                            ),
                     );
                 }
                 path
@@ -493,7 +551,17 @@ mod tests {
             let url = BaseUrl::parse(text).unwrap();
             assert_eq!((url.origin.as_deref(), url.path.as_str()), (origin, path), "{text}");
         }
-        for bad in ["docs", "https:///x", "/a/../b", "/a?b"] {
+        // `//evil.com/` would send every link to another host.
+        for bad in [
+            "docs",
+            "https:///x",
+            "/a/../b",
+            "/a?b",
+            "//evil.com/",
+            "//evil.com",
+            "/a//b/",
+            "/\u{1b}[2J/",
+        ] {
             assert!(BaseUrl::parse(bad).is_err(), "{bad}");
         }
         let url = BaseUrl::parse("https://example.com/kb/").unwrap();

@@ -123,20 +123,21 @@ impl Diagnostic {
         };
         let mut out = String::new();
         if let Some(span) = &self.span {
-            let path = display_path(&span.path, base);
+            let path = printable(&display_path(&span.path, base)).into_owned();
             if span.line > 0 {
                 let _ = write!(out, "{bold}{path}:{}:{}:{reset} ", span.line, span.column);
             } else {
                 let _ = write!(out, "{bold}{path}:{reset} ");
             }
         }
-        let _ = writeln!(out, "{label_color}{label}:{reset} {bold}{}{reset}", self.message);
+        let _ =
+            writeln!(out, "{label_color}{label}:{reset} {bold}{}{reset}", printable(&self.message));
         if let Some(span) = self.span.as_ref().filter(|s| s.line > 0) {
             let number = span.line.to_string();
             let gutter = " ".repeat(number.len());
-            let line = span.source_line.replace('\t', "    ");
+            let line = printable(&span.source_line.replace('\t', "    ")).into_owned();
             let before: String = span.source_line.chars().take(span.column - 1).collect();
-            let indent = before.replace('\t', "    ").chars().count();
+            let indent = printable(&before.replace('\t', "    ")).chars().count();
             let _ = writeln!(out, "{blue}{gutter} |{reset}");
             let _ = writeln!(out, "{blue}{number} |{reset} {line}");
             let _ = writeln!(
@@ -147,10 +148,29 @@ impl Diagnostic {
             );
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  {blue}= help:{reset} {help}");
+            let _ = writeln!(out, "  {blue}= help:{reset} {}", printable(help));
         }
         out
     }
+}
+
+/// `text` safe to print to a terminal: control characters (an ESC that starts a sequence
+/// that clears the screen or retitles the window, a carriage return that hides a line) are
+/// shown as escapes like `\u{1b}` instead of being sent as they are. Content, file names
+/// and config values all reach diagnostics, and none of them may drive the terminal.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(|c: char| c.is_control()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `path` relative to `base` when it is inside it, with `/` separators.
@@ -274,6 +294,25 @@ pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_from_inputs_never_reach_the_terminal() {
+        let text = "title = \"\u{1b}]0;pwned\u{7}\u{1b}[2J\" x\n";
+        let start = text.find(" x").unwrap() + 1;
+        let diag = Diagnostic::error(
+            Some(Span::from_range(Path::new("a\u{1b}[31m.md"), text, start, start + 1)),
+            "bad \u{1b}[2J value",
+        )
+        .with_help("help \r hidden");
+        let out = diag.render(Path::new("/"), false);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(out.contains("\\u{1b}]0;pwned\\u{7}"), "{out}");
+        // The caret still sits under the character it points at.
+        let lines: Vec<&str> = out.lines().collect();
+        let source = lines.iter().find(|l| l.starts_with("1 |")).unwrap();
+        let caret = lines.iter().find(|l| l.contains('^')).unwrap();
+        assert_eq!(source.chars().nth(caret.find('^').unwrap()), Some('x'), "{out}");
+    }
 
     #[test]
     fn span_line_and_column_count_lines_and_characters() {

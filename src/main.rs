@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         Err(err) => {
             let color = use_color();
             let (red, reset) = if color { ("\x1b[31;1m", "\x1b[0m") } else { ("", "") };
-            eprintln!("{red}error:{reset} {err}");
+            eprintln!("{red}error:{reset} {}", opsbook::diagnostics::printable(&err.to_string()));
             return ExitCode::from(1);
         }
     };

@@ -95,6 +95,20 @@ pub fn load(path: &Path, resolve: &Resolve<'_>, diags: &mut Diagnostics) -> Opti
         Err(_) => Vec::new(),
     };
     files.sort();
+    // A committed answers file is a site input: a link out of `responses/` is not read.
+    files.retain(|file| {
+        let inside = crate::content::load::inside(&dir, file);
+        if !inside {
+            diags.push(
+                Diagnostic::warning(
+                    Some(Span::file(file)),
+                    "skipped: the symbolic link points outside responses/",
+                )
+                .with_help("copy the answers file into responses/ instead"),
+            );
+        }
+        inside
+    });
     let responses = files
         .into_iter()
         .filter_map(|path| {
