@@ -432,7 +432,7 @@ pub fn commit(
     let known = match std::fs::symlink_metadata(&standby) {
         Ok(meta) if meta.is_dir() => Manifest::read(&marker).ok_or_else(|| BuildError::Refused {
             path: standby.clone(),
-            reason: "opsbook keeps its previous build there, but this folder has no opsbook manifest (.opsbook); move it away".into(),
+            reason: "opsbook keeps its previous build there, but this folder has no .opsbook marker that opsbook wrote; move it away".into(),
         })?,
         Ok(_) => {
             return Err(BuildError::Refused {

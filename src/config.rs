@@ -6,8 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use crate::dates::Period;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::toml_input::{self, TomlSource};
@@ -137,7 +135,8 @@ impl BaseUrl {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// The keys of `opsbook.toml` as written, each read on its own (see `Config::parse`).
+#[derive(Debug)]
 struct RawConfig {
     title: Option<String>,
     base_url: Option<String>,
@@ -149,22 +148,22 @@ struct RawConfig {
     assessment: Option<RawAssessment>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct RawSearch {
     enabled: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct RawMarkdown {
     unsafe_html: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct RawAssessment {
     questionnaire: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct RawGovernance {
     review_every: Option<String>,
     strict: Option<bool>,
@@ -255,35 +254,42 @@ impl Config {
             None => serde_json::Value::Object(Default::default()),
         };
 
-        // Types: serde reports the first mismatch with its span.
-        let raw: RawConfig = {
-            // Unknown keys were reported above; keep the known ones for the typed read.
-            use toml::de::{DeTable, DeValue};
-            fn keep<'a>(table: &DeTable<'a>, allowed: &[&str]) -> DeTable<'a> {
-                table
-                    .iter()
-                    .filter(|(k, _)| allowed.contains(&k.get_ref().as_ref()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            }
-            let mut lenient = keep(top, &TOP_KEYS[..TOP_KEYS.len() - 1]);
-            for (key, value) in lenient.iter_mut() {
-                let name = key.get_ref().as_ref();
-                let Some(&(_, allowed)) = SUB_TABLES.iter().find(|(table, _)| *table == name)
-                else {
-                    continue;
+        // Types, key by key: each wrong type is its own error at its own value, so one run
+        // reports them all (a single serde pass would stop at the first).
+        let raw = {
+            let field =
+                |table: Option<&toml::de::DeTable<'_>>, key: &str, diags: &mut Diagnostics| {
+                    table
+                        .and_then(|t| toml_input::get(t, key))
+                        .and_then(|v| toml_input::deserialize::<String>(&source, v, diags))
                 };
-                let span = value.span();
-                match value.get_ref() {
-                    DeValue::Table(sub) => {
-                        *value = toml::Spanned::new(span, DeValue::Table(keep(sub, allowed)));
-                    }
-                    _ => *value = toml::Spanned::new(span, DeValue::Table(DeTable::new())),
-                }
+            let flag =
+                |table: Option<&toml::de::DeTable<'_>>, key: &str, diags: &mut Diagnostics| {
+                    table
+                        .and_then(|t| toml_input::get(t, key))
+                        .and_then(|v| toml_input::deserialize::<bool>(&source, v, diags))
+                };
+            let sub = |name: &str| toml_input::get(top, name).and_then(|v| v.get_ref().as_table());
+            let top = Some(top);
+            RawConfig {
+                title: field(top, "title", diags),
+                base_url: field(top, "base_url", diags),
+                description: field(top, "description", diags),
+                language: field(top, "language", diags),
+                markdown: Some(RawMarkdown {
+                    unsafe_html: flag(sub("markdown"), "unsafe_html", diags),
+                }),
+                governance: Some(RawGovernance {
+                    review_every: field(sub("governance"), "review_every", diags),
+                    strict: flag(sub("governance"), "strict", diags),
+                }),
+                search: Some(RawSearch { enabled: flag(sub("search"), "enabled", diags) }),
+                assessment: Some(RawAssessment {
+                    questionnaire: field(sub("assessment"), "questionnaire", diags),
+                }),
             }
-            let value = toml::Spanned::new(table.span(), DeValue::Table(lenient));
-            toml_input::deserialize(&source, &value, diags)?
         };
+        let title_set = toml_input::get(top, "title").is_some();
 
         let title = match raw.title {
             Some(title) if !title.trim().is_empty() => title,
@@ -292,6 +298,8 @@ impl Config {
                 diags.push(source.error(span, "`title` must not be empty"));
                 String::new()
             }
+            // Set, but not a string: that error is already reported.
+            None if title_set => String::new(),
             None => {
                 diags.push(
                     source
@@ -536,6 +544,26 @@ mod tests {
         assert_eq!(diags[0].message, "the questionnaire `ops/q.toml` does not exist");
         let span = diags[0].span.as_ref().unwrap();
         assert_eq!((span.line, span.column), (3, 17));
+    }
+
+    #[test]
+    fn every_wrong_type_is_reported_in_one_run() {
+        let (cfg, diags) = parse("title = 5\nbase_url = []\n[search]\nenabled = \"yes\"\n");
+        assert!(cfg.is_none());
+        let lines: Vec<usize> = diags.iter().map(|d| d.span.as_ref().unwrap().line).collect();
+        assert_eq!(lines, [1, 2, 4], "{diags:#?}");
+    }
+
+    #[test]
+    fn a_questionnaire_outside_the_site_is_never_read() {
+        for path in ["/etc/passwd", "../../../etc/passwd", "content/../../x.toml"] {
+            let (cfg, diags) =
+                parse(&format!("title = \"T\"\n[assessment]\nquestionnaire = \"{path}\"\n"));
+            assert!(cfg.is_none(), "{path}");
+            assert_eq!(diags.len(), 1, "{diags:#?}");
+            assert!(diags[0].message.contains("is not a path inside the site"), "{diags:#?}");
+            assert_eq!(diags[0].span.as_ref().unwrap().line, 3);
+        }
     }
 
     #[test]

@@ -234,6 +234,14 @@ impl Diagnostics {
         items
     }
 
+    /// Errors and warnings as printed: [`Diagnostics::sorted`] drops exact repeats, and a
+    /// summary must count what the reader was shown.
+    pub fn shown_counts(&self) -> (usize, usize) {
+        let shown = self.sorted();
+        let errors = shown.iter().filter(|d| d.severity == Severity::Error).count();
+        (errors, shown.len() - errors)
+    }
+
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }

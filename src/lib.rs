@@ -165,8 +165,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                 out.diagnostics.promote_warnings();
             }
             out.failed = pages.is_none() || out.diagnostics.has_errors();
-            let errors = out.diagnostics.error_count();
-            let warnings = out.diagnostics.warning_count();
+            let (errors, warnings) = out.diagnostics.shown_counts();
             match args.format {
                 Format::Json => {
                     out.diagnostics.relativize(&root);

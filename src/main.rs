@@ -30,9 +30,8 @@ fn main() -> ExitCode {
         for diag in outcome.diagnostics.sorted() {
             let _ = writeln!(stderr, "{}", diag.render(&base, color));
         }
-        let errors = outcome.diagnostics.error_count();
+        let (errors, warnings) = outcome.diagnostics.shown_counts();
         if errors > 0 {
-            let warnings = outcome.diagnostics.warning_count();
             let _ = writeln!(
                 stderr,
                 "{} error{}{} found{}",

@@ -169,11 +169,33 @@ struct Entry {
     key_range: Range<usize>,
     value_range: Range<usize>,
     value: Json,
+    /// A table value's own entries, with their positions (what `cascade` reads).
+    children: Option<Vec<Entry>>,
+    /// The text of a number JSON cannot hold (`nan`, `inf`) inside the value: an error.
+    non_finite: Option<String>,
 }
+
+/// The largest front matter read, in bytes. Front matter is a page's metadata; a larger one
+/// is a mistake (a fence never closed, data pasted in) and would only slow the build down.
+pub const MAX_FRONT_MATTER: usize = 1 << 20;
 
 /// Parses the front matter of `text` (a whole file). Problems go to `diags`; the returned
 /// front matter holds every field that was valid.
 pub fn parse(path: &Path, text: &str, split: &Split, diags: &mut Diagnostics) -> FrontMatter {
+    if split.front.len() > MAX_FRONT_MATTER {
+        diags.push(
+            Diagnostic::error(
+                Some(Span::from_range(path, text, split.front.start, split.front.start + 1)),
+                format!(
+                    "the front matter is {} KiB; at most {} KiB are read",
+                    split.front.len() / 1024,
+                    MAX_FRONT_MATTER / 1024
+                ),
+            )
+            .with_help("front matter is for a page's metadata: check that its closing fence is where you meant it"),
+        );
+        return FrontMatter::default();
+    }
     let entries = match split.format {
         None => return FrontMatter::default(),
         Some(Format::Toml) => toml_entries(path, text, split.front.clone(), diags),
@@ -192,19 +214,38 @@ fn toml_entries(
 ) -> Option<Vec<Entry>> {
     let source = TomlSource { path, file_text: text, offset: front.start };
     let table = toml_input::parse(&source, &text[front.clone()], diags)?;
-    let shift = |r: Range<usize>| front.start + r.start..front.start + r.end;
-    Some(
-        table
-            .get_ref()
-            .iter()
-            .map(|(k, v)| Entry {
-                key: k.get_ref().to_string(),
-                key_range: shift(k.span()),
-                value_range: shift(v.span()),
-                value: toml_input::to_json(v.get_ref()),
-            })
-            .collect(),
-    )
+    Some(toml_table_entries(table.get_ref(), front.start, true))
+}
+
+fn toml_table_entries(table: &toml::de::DeTable<'_>, at: usize, top: bool) -> Vec<Entry> {
+    let shift = |r: Range<usize>| at + r.start..at + r.end;
+    table
+        .iter()
+        .map(|(k, v)| Entry {
+            key: k.get_ref().to_string(),
+            key_range: shift(k.span()),
+            value_range: shift(v.span()),
+            value: toml_input::to_json(v.get_ref()),
+            children: match v.get_ref() {
+                toml::de::DeValue::Table(t) if top => Some(toml_table_entries(t, at, false)),
+                _ => None,
+            },
+            non_finite: toml_non_finite(v.get_ref()),
+        })
+        .collect()
+}
+
+/// The first `nan` or `inf` in a TOML value, as written.
+fn toml_non_finite(value: &toml::de::DeValue<'_>) -> Option<String> {
+    use toml::de::DeValue;
+    match value {
+        DeValue::Float(f) => {
+            toml_input::number(value).filter(|n| !n.is_finite()).map(|_| f.as_str().to_string())
+        }
+        DeValue::Array(items) => items.iter().find_map(|v| toml_non_finite(v.get_ref())),
+        DeValue::Table(t) => t.iter().find_map(|(_, v)| toml_non_finite(v.get_ref())),
+        _ => None,
+    }
 }
 
 fn yaml_entries(
@@ -213,108 +254,30 @@ fn yaml_entries(
     front: Range<usize>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Entry>> {
-    let yaml = &text[front.clone()];
-    if yaml.trim().is_empty() {
-        return Some(Vec::new());
-    }
-    let value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
-        Ok(value) => value,
-        Err(err) => {
-            let at = front.start + err.location().map_or(0, |l| l.index());
-            let message = err.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-            diags.push(
-                Diagnostic::error(
-                    Some(Span::from_range(path, text, at, at + 1)),
-                    format!("invalid YAML front matter: {message}"),
-                )
-                .with_help("YAML front matter is `key: value` lines between two `---` lines"),
-            );
-            return None;
-        }
-    };
-    let mapping = match value {
-        serde_yaml::Value::Mapping(mapping) => mapping,
-        serde_yaml::Value::Null => return Some(Vec::new()),
-        _ => {
-            diags.push(Diagnostic::error(
-                Some(Span::from_range(path, text, front.start, front.start + 1)),
-                "front matter must be a list of `key: value` lines",
-            ));
-            return None;
-        }
-    };
-    let mut entries = Vec::new();
-    for (key, value) in mapping {
-        let key = match key {
-            serde_yaml::Value::String(s) => s,
-            other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
-        };
-        let (key_range, value_range) = yaml_key_ranges(yaml, &key)
-            .map(|(k, v)| {
-                (
-                    front.start + k.start..front.start + k.end,
-                    front.start + v.start..front.start + v.end,
-                )
+    fn convert(entries: Vec<super::yaml::Entry>, at: usize) -> Vec<Entry> {
+        entries
+            .into_iter()
+            .map(|e| Entry {
+                key: e.key,
+                key_range: at + e.key_range.start..at + e.key_range.end,
+                value_range: at + e.value_range.start..at + e.value_range.end,
+                value: e.value,
+                children: e.children.map(|c| convert(c, at)),
+                non_finite: e.non_finite,
             })
-            .unwrap_or((front.start..front.start, front.start..front.start));
-        entries.push(Entry { key, key_range, value_range, value: yaml_to_json(value) });
+            .collect()
     }
-    Some(entries)
-}
-
-/// serde_yaml does not keep positions, so find the top-level `key:` line by hand.
-fn yaml_key_ranges(yaml: &str, key: &str) -> Option<(Range<usize>, Range<usize>)> {
-    let mut pos = 0;
-    for line in yaml.split_inclusive('\n') {
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        let bare = trimmed.strip_prefix(key);
-        let quoted = trimmed
-            .strip_prefix('"')
-            .and_then(|t| t.strip_prefix(key))
-            .and_then(|t| t.strip_prefix('"'));
-        if let Some(after) = bare.or(quoted)
-            && let Some(value) = after.trim_start().strip_prefix(':')
-        {
-            let key_range = pos..pos + trimmed.len() - after.len();
-            let value_start = pos + trimmed.len() - value.trim_start().len();
-            let value_end = (pos + trimmed.len()).max(value_start);
-            return Some((key_range, value_start..value_end));
+    match super::yaml::entries(&text[front.clone()]) {
+        Ok(entries) => Some(convert(entries, front.start)),
+        Err(err) => {
+            let start = front.start + err.range.start;
+            let end = front.start + err.range.end;
+            diags.push(
+                Diagnostic::error(Some(Span::from_range(path, text, start, end)), err.message)
+                    .with_help(err.help),
+            );
+            None
         }
-        pos += line.len();
-    }
-    None
-}
-
-fn yaml_to_json(value: serde_yaml::Value) -> Json {
-    match value {
-        serde_yaml::Value::Null => Json::Null,
-        serde_yaml::Value::Bool(b) => Json::Bool(b),
-        serde_yaml::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Json::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Json::from(u)
-            } else {
-                n.as_f64().and_then(serde_json::Number::from_f64).map_or(Json::Null, Json::Number)
-            }
-        }
-        serde_yaml::Value::String(s) => Json::String(s),
-        serde_yaml::Value::Sequence(items) => {
-            Json::Array(items.into_iter().map(yaml_to_json).collect())
-        }
-        serde_yaml::Value::Mapping(map) => Json::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        serde_yaml::Value::String(s) => s,
-                        other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
-                    };
-                    (key, yaml_to_json(v))
-                })
-                .collect(),
-        ),
-        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
     }
 }
 
@@ -337,8 +300,18 @@ impl Reader<'_> {
     fn front_matter(&self, entries: Vec<Entry>, top: bool, diags: &mut Diagnostics) -> FrontMatter {
         let mut fm = FrontMatter::default();
         for entry in entries {
-            let Entry { key, key_range, value_range, value } = entry;
+            let Entry { key, key_range, value_range, value, children, non_finite } = entry;
             let r = &value_range;
+            if let Some(number) = non_finite {
+                diags.push(
+                    self.error(
+                        r,
+                        format!("`{key}` holds `{number}`, which is not a finite number"),
+                    )
+                    .with_help("numbers in front matter must be finite: write a plain number"),
+                );
+                continue;
+            }
             macro_rules! set {
                 ($field:ident, $name:literal, $conv:expr) => {{
                     if let Some(v) = $conv(self, r, $name, value, diags) {
@@ -372,16 +345,19 @@ impl Reader<'_> {
                 "kind" => set!(kind, "kind", Reader::string),
                 "cascade" => match value {
                     Json::Object(map) => {
-                        // Nested keys have no ranges of their own: point at the cascade table.
-                        let entries = map
-                            .into_iter()
-                            .map(|(key, value)| Entry {
-                                key,
-                                key_range: key_range.clone(),
-                                value_range: value_range.clone(),
-                                value,
-                            })
-                            .collect();
+                        // Each key of the table keeps its own place, for its own errors.
+                        let entries = children.unwrap_or_else(|| {
+                            map.into_iter()
+                                .map(|(key, value)| Entry {
+                                    key,
+                                    key_range: key_range.clone(),
+                                    value_range: value_range.clone(),
+                                    value,
+                                    children: None,
+                                    non_finite: None,
+                                })
+                                .collect()
+                        });
                         fm.cascade = Some(Box::new(self.front_matter(entries, false, diags)));
                         fm.spans.insert("cascade", value_range.clone());
                     }
@@ -484,20 +460,25 @@ impl Reader<'_> {
             }
         };
         let mut out = Vec::with_capacity(items.len());
-        for item in items {
+        // Each problem names its entry: two of them are two errors, not one shown twice.
+        for (n, item) in items.into_iter().enumerate() {
+            let n = n + 1;
             match item {
                 Json::String(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
                 Json::String(_) => {
-                    diags.push(self.error(r, format!("`{key}` has an empty entry")));
+                    diags.push(self.error(r, format!("entry {n} of `{key}` is empty")));
                 }
                 other => {
-                    diags.push(self.error(
-                        r,
-                        format!(
-                            "every entry of `{key}` must be a string, found {}",
-                            json_type(&other)
-                        ),
-                    ));
+                    diags.push(
+                        self.error(
+                            r,
+                            format!(
+                                "entry {n} of `{key}` must be a string, found {}",
+                                json_type(&other)
+                            ),
+                        )
+                        .with_help(format!("quote it: {key} = [\"...\"]")),
+                    );
                 }
             }
         }

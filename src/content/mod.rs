@@ -8,6 +8,7 @@ pub mod load;
 pub mod markdown;
 pub mod site;
 pub mod slug;
+pub mod yaml;
 
 use std::sync::Arc;
 

@@ -322,11 +322,12 @@ pub fn assemble(
     for page in &site.pages {
         if page.meta.cascade.is_some()
             && !page.is_index
-            && let (Some(file), Some(r)) = (&page.file, page.meta.spans.get("cascade"))
+            && let Some(r) = page.meta.spans.get("cascade")
         {
+            // `page.span` reads the file again when the build dropped its text.
             diags.push(
                 Diagnostic::warning(
-                    Some(Span::from_range(file, &page.text, r.start, r.end)),
+                    page.span(r.clone()),
                     "`cascade` only has an effect in a section page (_index.md)",
                 )
                 .with_help("move it to the _index.md of the folder"),

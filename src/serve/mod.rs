@@ -243,9 +243,10 @@ fn error_report(site: &DevSite, rebuilt: &Rebuilt) -> Option<Arc<serde_json::Val
     }
     let mut diags = rebuilt.diagnostics.clone();
     diags.relativize(site.root());
+    let (errors, warnings) = diags.shown_counts();
     Some(Arc::new(serde_json::json!({
-        "errors": diags.error_count(),
-        "warnings": diags.warning_count(),
+        "errors": errors,
+        "warnings": warnings,
         "diagnostics": diags.sorted(),
     })))
 }
@@ -357,7 +358,7 @@ fn report(site: &DevSite, rebuilt: &Rebuilt, color: bool, first: bool) {
         let _ = writeln!(std::io::stdout(), "{line}");
         let _ = std::io::stdout().flush();
     } else {
-        let count = rebuilt.diagnostics.error_count();
+        let (count, _) = rebuilt.diagnostics.shown_counts();
         let tail = if site.built() {
             "still serving the last good build"
         } else {
