@@ -159,12 +159,14 @@ impl Diagnostic {
 /// shown as escapes like `\u{1b}` instead of being sent as they are. Content, file names
 /// and config values all reach diagnostics, and none of them may drive the terminal.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(|c: char| c.is_control()) {
+    // Line breaks and tabs lay text out; every other control character is escaped.
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if unsafe_char(c) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);
@@ -313,7 +315,7 @@ mod tests {
         )
         .with_help("help \r hidden");
         let out = diag.render(Path::new("/"), false);
-        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{out:?}");
         assert!(out.contains("\\u{1b}]0;pwned\\u{7}"), "{out}");
         // The caret still sits under the character it points at.
         let lines: Vec<&str> = out.lines().collect();

@@ -75,7 +75,9 @@ pub fn site_root(explicit: Option<&Path>) -> Result<PathBuf, Error> {
     match explicit {
         Some(dir) => {
             if dir.join(CONFIG_FILE).is_file() {
-                Ok(dir.to_path_buf())
+                // Absolute from here on: the watcher reports absolute paths, and a relative
+                // root (`--root ./site`) matched none of them, so `serve` never rebuilt.
+                Ok(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()))
             } else {
                 Err(Error::NoConfigInRoot(dir.to_path_buf()))
             }

@@ -278,9 +278,9 @@ fn read_answer(
             }
         }
         Kind::Number { .. } => match toml_input::number(value.get_ref()) {
-            Some(n) if n.is_finite() => Some(Answer::Number(n)),
+            Some(n) if super::validate::in_range(n) => Some(Answer::Number(n)),
             Some(n) => {
-                r.push(r.at(value.span(), format!("`{id}` must be a finite number, found {n}")));
+                r.push(super::validate::out_of_range(r.at(value.span(), String::new()), id, n));
                 None
             }
             None => {

@@ -141,15 +141,14 @@ impl Reader<'_, '_> {
         self.string(table, key)
     }
 
-    /// An integer or a float, finite.
+    /// An integer or a float, finite and within +-2^53 (DESIGN section 8): sums of larger
+    /// weights overflow to infinity, and the scores divided by them to NaN.
     pub fn number(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<f64>> {
         let value = toml_input::get(table, key)?;
         match toml_input::number(value.get_ref()) {
-            Some(n) if n.is_finite() => Some(Spanned::new(value.span(), n)),
+            Some(n) if in_range(n) => Some(Spanned::new(value.span(), n)),
             Some(n) => {
-                self.push(
-                    self.at(value.span(), format!("`{key}` must be a finite number, found {n}")),
-                );
+                self.push(out_of_range(self.at(value.span(), String::new()), key, n));
                 None
             }
             None => {
@@ -187,9 +186,10 @@ impl Reader<'_, '_> {
         };
         match value.get_ref() {
             DeValue::Integer(i) => match toml_input::integer(i) {
-                Some(n) => Some(Spanned::new(value.span(), n)),
-                None => {
-                    self.push(self.at(value.span(), format!("`{key}` is too large")));
+                Some(n) if in_range(n as f64) => Some(Spanned::new(value.span(), n)),
+                _ => {
+                    let n = toml_input::number(value.get_ref()).unwrap_or(f64::INFINITY);
+                    self.push(out_of_range(self.at(value.span(), String::new()), key, n));
                     None
                 }
             },
@@ -521,6 +521,25 @@ fn unknown(
 
 fn text(field: &Option<Spanned<String>>) -> String {
     field.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()
+}
+
+/// The largest magnitude a number in a questionnaire or answers file may have: 2^53, below
+/// which every integer is exact in a double (in Rust and in the browser alike).
+pub const MAX_NUMBER: f64 = 9_007_199_254_740_992.0;
+
+/// Whether `n` is finite and within +-2^53.
+pub fn in_range(n: f64) -> bool {
+    n.is_finite() && n.abs() <= MAX_NUMBER
+}
+
+/// The error for a number that is not finite or not within +-2^53 (`diag` gives the place).
+pub fn out_of_range(mut diag: Diagnostic, key: &str, n: f64) -> Diagnostic {
+    diag.message = if n.is_finite() {
+        format!("`{key}` must be between -2^53 and 2^53 (9007199254740992), found {n:e}")
+    } else {
+        format!("`{key}` must be a finite number, found {n}")
+    };
+    diag.with_help("numbers here must be finite and at most 9007199254740992 in size")
 }
 
 fn optional_text(field: &Option<Spanned<String>>) -> Option<String> {

@@ -81,7 +81,26 @@ pub fn walk(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(String, PathBu
                 continue;
             }
         };
+        if entry.file_type().is_dir() {
+            continue;
+        }
         if !(entry.file_type().is_file() || entry.path_is_symlink() && entry.path().is_file()) {
+            // A dangling link, a link to a folder or a device, a FIFO or a socket: never
+            // opened (reading a FIFO blocks until something writes to it, /dev/zero never
+            // ends), but not passed over in silence either.
+            let what = if !entry.path_is_symlink() {
+                "it is not a regular file (a FIFO, socket or device)"
+            } else if std::fs::metadata(entry.path()).is_err() {
+                "the symbolic link points at nothing"
+            } else if entry.path().is_dir() {
+                "the symbolic link points at a folder, and folders are not followed"
+            } else {
+                "the symbolic link points at something that is not a regular file"
+            };
+            diags.push(
+                Diagnostic::warning(Some(Span::file(entry.path())), format!("skipped: {what}"))
+                    .with_help("content is read from regular files only"),
+            );
             continue;
         }
         let Ok(rel) = entry.path().strip_prefix(content_dir) else { continue };
@@ -138,9 +157,33 @@ pub fn load(content_dir: &Path, diags: &mut Diagnostics) -> Loaded {
     Loaded { docs, assets }
 }
 
+/// Reads a file that must be a regular file. The walk already skipped everything else, but
+/// a file can be swapped for a FIFO in between: opening without blocking and checking what
+/// was opened means no build ever waits on one.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let mut file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, socket or device)",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok(bytes)
+}
+
 /// Reads and splits one Markdown file.
 pub fn read_doc(rel: String, file: PathBuf, diags: &mut Diagnostics) -> Option<SourceDoc> {
-    let bytes = match std::fs::read(&file) {
+    let bytes = match read_regular(&file) {
         Ok(bytes) => bytes,
         Err(err) => {
             diags.push(Diagnostic::error(Some(Span::file(&file)), format!("cannot read: {err}")));

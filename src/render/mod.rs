@@ -362,9 +362,7 @@ impl<'a> Renderer<'a> {
         let root = self.nav_item(0, &open, section);
         let mut ctx = Context::new();
         ctx.insert("nav", &root);
-        self.tera
-            .render("nav.html", &ctx)
-            .map_err(|err| self.input.theme.diagnostic(&err, Some("the navigation")))
+        self.input.theme.render(&self.tera, "nav.html", &ctx, || "the navigation".into())
     }
 
     fn nav_item(
@@ -412,10 +410,7 @@ impl<'a> Renderer<'a> {
                 let mut ctx = Context::from_serialize(&*context)
                     .map_err(|err| input.theme.diagnostic(&err, Some(&what())))?;
                 ctx.insert_value("nav", Value::safe_string(&mark_current(&self.navs[nav], &url)));
-                let html = self
-                    .tera
-                    .render(&template, &ctx)
-                    .map_err(|err| input.theme.diagnostic(&err, Some(&what())))?;
+                let html = input.theme.render(&self.tera, &template, &ctx, what)?;
                 Ok(OutputFile::html(path.clone(), inject(html, input.live_reload, &path)))
             }
             Job::Template { template, data, nav } => {
@@ -424,10 +419,7 @@ impl<'a> Renderer<'a> {
                 if let Some(nav) = nav {
                     ctx.insert_value("nav", Value::safe_string(&self.navs[nav]));
                 }
-                let html = self
-                    .tera
-                    .render(template, &ctx)
-                    .map_err(|err| input.theme.diagnostic(&err, Some(&what())))?;
+                let html = input.theme.render(&self.tera, template, &ctx, what)?;
                 let html =
                     if nav.is_some() { inject(html, input.live_reload, &path) } else { html };
                 Ok(OutputFile::html(path, html))

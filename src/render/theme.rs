@@ -113,6 +113,8 @@ impl Theme {
             let path: &str = kwargs.must_get("path")?;
             hashes.url(path)
         });
+        // Tera's own `range` bounds each call; ours also bounds all calls of one page.
+        tera.register_function("range", bounded_range);
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
         let templates = names.iter().map(|name| (name.as_str(), sources[*name].text.as_str()));
@@ -122,6 +124,63 @@ impl Theme {
             return None;
         }
         Some(Theme { tera, statics, sources })
+    }
+
+    /// Renders `name` for one output file within this page's bounds: at most
+    /// [`MAX_OUTPUT`] bytes written and [`RANGE_BUDGET`] numbers made by `range()`. A template
+    /// that loops without end is an error that names it, the same on every machine (a time
+    /// limit would not be).
+    pub fn render(
+        &self,
+        tera: &Tera,
+        name: &str,
+        ctx: &tera::Context,
+        what: impl Fn() -> String,
+    ) -> Result<String, Diagnostic> {
+        RANGE_LEFT.with(|left| left.set(RANGE_BUDGET));
+        let mut out = Capped { bytes: Vec::new(), over: false };
+        let result = tera.render_to(name, ctx, &mut out);
+        if out.over {
+            let span = self.sources.get(name).map(|s| Span::file(&s.path));
+            return Err(Diagnostic::error(
+                span,
+                format!(
+                    "the template `{name}` wrote more than {} MiB while rendering {}",
+                    MAX_OUTPUT >> 20,
+                    what()
+                ),
+            )
+            .with_help("a page is never that large: look for a loop in the template (or a template it includes) that does not end"));
+        }
+        match result {
+            Ok(()) => String::from_utf8(out.bytes).map_err(|_| {
+                Diagnostic::error(
+                    None,
+                    format!("the template `{name}` wrote text that is not UTF-8"),
+                )
+            }),
+            Err(err) => Err(self.diagnostic(&err, Some(&what()))),
+        }
+    }
+
+    /// A cycle of `{% extends %}` or `{% include %}` between templates, reported at the tag
+    /// that closes it: the last template of `chain` names the first one again.
+    fn cycle(&self, chain: &[String], tag: &str, verb: &str) -> Diagnostic {
+        let shown: Vec<&str> = chain.iter().map(String::as_str).collect();
+        let message = format!("templates {verb} each other in a circle: {}", shown.join(" -> "));
+        // The tag that closes the circle is in the template before the repeated one.
+        let (from, to) = match chain {
+            [.., from, to] => (from.as_str(), to.as_str()),
+            [only] => (only.as_str(), only.as_str()),
+            [] => ("", ""),
+        };
+        let span = self.sources.get(from).map(|source| {
+            let at = find_tag(&source.text, tag, to).unwrap_or(0..0);
+            Span::from_range(&source.path, &source.text, at.start, at.end)
+        });
+        Diagnostic::error(span, message).with_help(format!(
+            "a template may not {verb} itself, directly or through others: remove one `{tag}` of the circle"
+        ))
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -143,6 +202,14 @@ impl Theme {
                     "{context}fix the template, or delete it from templates/ to use the built-in one"
                 ));
             }
+            ErrorKind::CircularExtend { tpl, inheritance_chain } => {
+                let mut chain = inheritance_chain.clone();
+                chain.push(tpl.clone());
+                return self.cycle(&chain, "extends", "extend");
+            }
+            ErrorKind::CircularInclude { include_chain, .. } => {
+                return self.cycle(include_chain, "include", "include");
+            }
             other => {
                 format!("template error ({}): {other}", rendering.unwrap_or("loading the theme"))
             }
@@ -155,6 +222,88 @@ impl Theme {
         }
         Diagnostic::error(None, message)
     }
+}
+
+/// Where `{% tag "name" %}` (any quotes, any spacing) is in a template's text.
+fn find_tag(text: &str, tag: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("{%") {
+        let start = from + at;
+        let end = text[start..].find("%}").map_or(text.len(), |e| start + e + 2);
+        let inner = text[start + 2..end.saturating_sub(2).max(start + 2)]
+            .trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if let Some(rest) = inner.strip_prefix(tag)
+            && rest.trim().trim_matches(['"', '\'', '`']) == name
+        {
+            return Some(start..end);
+        }
+        from = end;
+    }
+    None
+}
+
+/// The most one template render may write: far above any real page (a 50 MB Markdown page
+/// still fits), far below what fills the memory of a build that renders on every core.
+pub const MAX_OUTPUT: usize = 256 << 20;
+
+/// How many numbers `range()` may make for one output file, over all its calls: a loop in a
+/// loop of `range(end=100000)` stops after ten outer rounds instead of running 10^10 times.
+pub const RANGE_BUDGET: usize = 1_000_000;
+
+thread_local! {
+    /// What is left of [`RANGE_BUDGET`] for the render running on this thread (a render
+    /// never leaves its thread).
+    static RANGE_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(RANGE_BUDGET) };
+}
+
+/// A writer that refuses to grow past [`MAX_OUTPUT`]; Tera stops rendering at the error.
+struct Capped {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_OUTPUT {
+            self.over = true;
+            return Err(std::io::Error::other("the template's output is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `range(end=N, start=0, step_by=1)`, as Tera's, drawing on the page's [`RANGE_BUDGET`].
+fn bounded_range(kwargs: Kwargs, _: &State) -> TeraResult<Vec<i128>> {
+    let start = kwargs.get::<i128>("start")?.unwrap_or_default();
+    let end = kwargs.must_get::<i128>("end")?;
+    let step = kwargs.get::<i128>("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(tera::Error::message("range() was called with step_by = 0"));
+    }
+    if (step > 0 && start > end) || (step < 0 && start < end) {
+        return Ok(Vec::new());
+    }
+    let span = end.abs_diff(start);
+    let len = span.div_ceil(step.unsigned_abs());
+    let left = RANGE_LEFT.with(|left| left.get());
+    if len > left as u128 {
+        return Err(tera::Error::message(format!(
+            "range() would make {len} numbers, and this page has {left} left of its {RANGE_BUDGET}: a loop over range() inside another loop does not end in reasonable time"
+        )));
+    }
+    RANGE_LEFT.with(|cell| cell.set(left - len as usize));
+    let mut values = Vec::with_capacity(len as usize);
+    let mut n = start;
+    for _ in 0..len {
+        values.push(n);
+        n += step;
+    }
+    Ok(values)
 }
 
 /// Files below `dir` (sorted, editor leftovers skipped), as (relative path, file).
