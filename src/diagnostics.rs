@@ -135,16 +135,28 @@ impl Diagnostic {
         if let Some(span) = self.span.as_ref().filter(|s| s.line > 0) {
             let number = span.line.to_string();
             let gutter = " ".repeat(number.len());
-            let line = printable(&span.source_line.replace('\t', "    ")).into_owned();
-            let before: String = span.source_line.chars().take(span.column - 1).collect();
-            let indent = printable(&before.replace('\t', "    ")).chars().count();
+            // A long line (minified HTML, a pasted blob) is shown as a window around the
+            // place, so that one diagnostic stays a few lines of terminal.
+            let chars: Vec<char> = span.source_line.chars().collect();
+            let at = (span.column - 1).min(chars.len());
+            let first = at.saturating_sub(WINDOW / 2);
+            let last = (first + WINDOW).min(chars.len());
+            let width = span.width.max(1).min(last.saturating_sub(at).max(1));
+            let shown = |range: std::ops::Range<usize>| {
+                let text: String = chars[range].iter().collect();
+                printable(&text.replace('\t', "    ")).into_owned()
+            };
+            let (open, close) =
+                (if first > 0 { "…" } else { "" }, if last < chars.len() { "…" } else { "" });
+            let line = format!("{open}{}{close}", shown(first..last));
+            let indent = open.chars().count() + shown(first..at).chars().count();
             let _ = writeln!(out, "{blue}{gutter} |{reset}");
             let _ = writeln!(out, "{blue}{number} |{reset} {line}");
             let _ = writeln!(
                 out,
                 "{blue}{gutter} |{reset} {}{label_color}{}{reset}",
                 " ".repeat(indent),
-                "^".repeat(span.width.max(1))
+                "^".repeat(width)
             );
         }
         if let Some(help) = &self.help {
@@ -153,6 +165,9 @@ impl Diagnostic {
         out
     }
 }
+
+/// How many characters of a source line a diagnostic shows at most.
+const WINDOW: usize = 160;
 
 /// `text` safe to print to a terminal: control characters (an ESC that starts a sequence
 /// that clears the screen or retitles the window, a carriage return that hides a line) are
@@ -322,6 +337,25 @@ mod tests {
         let source = lines.iter().find(|l| l.starts_with("1 |")).unwrap();
         let caret = lines.iter().find(|l| l.contains('^')).unwrap();
         assert_eq!(source.chars().nth(caret.find('^').unwrap()), Some('x'), "{out}");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_place() {
+        let text = format!("{}BAD{}", "a".repeat(100_000), "b".repeat(100_000));
+        let start = text.find("BAD").unwrap();
+        let diag = Diagnostic::error(
+            Some(Span::from_range(Path::new("x.md"), &text, start, start + 3)),
+            "bad",
+        );
+        let out = diag.render(Path::new("/"), false);
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        let lines: Vec<&str> = out.lines().collect();
+        let source = lines.iter().find(|l| l.starts_with("1 |")).unwrap();
+        let caret = lines.iter().find(|l| l.contains('^')).unwrap();
+        let at = caret.chars().position(|c| c == '^').unwrap();
+        let under: String = source.chars().skip(at).take(3).collect();
+        assert_eq!(under, "BAD", "{out}");
+        assert_eq!(caret.matches('^').count(), 3);
     }
 
     #[test]

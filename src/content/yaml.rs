@@ -81,6 +81,14 @@ fn too_deep(range: Range<usize>) -> Error {
     }
 }
 
+/// One value read: its JSON, its range, and (for a table whose keys were asked for) its
+/// entries.
+struct Node {
+    json: Json,
+    range: Range<usize>,
+    entries: Option<Vec<Entry>>,
+}
+
 struct Table {
     value: Json,
     entries: Vec<Entry>,
@@ -149,7 +157,7 @@ impl<'a> Reader<'a> {
         range: Range<usize>,
         depth: usize,
         children: bool,
-    ) -> Result<(Json, Range<usize>, usize, Option<Vec<Entry>>), Error> {
+    ) -> Result<Node, Error> {
         if depth > MAX_DEPTH {
             return Err(too_deep(range));
         }
@@ -175,9 +183,9 @@ impl<'a> Reader<'a> {
                         end = end.max(r.end);
                         break;
                     }
-                    let (item, r, _, _) = self.value(event, r, depth + 1, false)?;
-                    end = end.max(r.end);
-                    items.push(item);
+                    let item = self.value(event, r, depth + 1, false)?;
+                    end = end.max(item.range.end);
+                    items.push(item.json);
                 }
                 (Json::Array(items), anchor, end, None)
             }
@@ -195,7 +203,7 @@ impl<'a> Reader<'a> {
                     });
                 };
                 self.count(n, &range)?;
-                return Ok((json, range, n, None));
+                return Ok(Node { json, range, entries: None });
             }
             _ => {
                 return Err(Error {
@@ -209,7 +217,7 @@ impl<'a> Reader<'a> {
         if anchor != 0 {
             self.anchors.insert(anchor, (json.clone(), held));
         }
-        Ok((json, range.start..end, held, entries))
+        Ok(Node { json, range: range.start..end, entries })
     }
 
     /// The entries of a table, after its `MappingStart`, up to its `MappingEnd`.
@@ -229,10 +237,7 @@ impl<'a> Reader<'a> {
                     self.count(1, &key_range)?;
                     text.to_string()
                 }
-                other => {
-                    let (json, _, _, _) = self.value(other, key_range.clone(), depth, false)?;
-                    json.to_string()
-                }
+                other => self.value(other, key_range.clone(), depth, false)?.json.to_string(),
             };
             if !seen.insert(key.clone()) {
                 return Err(Error {
@@ -246,7 +251,7 @@ impl<'a> Reader<'a> {
                 // Flags found inside a top-level value belong to its entry.
                 self.non_finite = None;
             }
-            let (value, value_range, _, children) =
+            let Node { json: value, range: value_range, entries: children, .. } =
                 self.value(event, range, depth, keep_entries && depth == 1)?;
             end = end.max(value_range.end);
             if keep_entries {

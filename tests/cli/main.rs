@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod check;
 mod content;
+mod hostile;
 mod js;
 mod robustness;
 mod scaffold;

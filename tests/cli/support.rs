@@ -144,9 +144,30 @@ impl Run {
     }
 }
 
+/// The binary under test: the one Cargo built, or `OPSBOOK_TEST_BIN` when set (to show that
+/// a regression test fails on an older build: `OPSBOOK_TEST_BIN=/old/opsbook cargo test`).
+pub fn binary() -> PathBuf {
+    std::env::var_os("OPSBOOK_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_opsbook")))
+}
+
+/// The binary as a command with a clean environment (bat's `tests/utils/command.rs`).
+pub fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(binary());
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        .env("NO_COLOR", "1");
+    command
+}
+
 /// Runs the binary in `dir` with a clean environment (bat's `tests/utils/command.rs`).
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_opsbook"))
+    let output = Command::new(binary())
         .args(args)
         .current_dir(dir)
         .env_clear()
