@@ -27,6 +27,7 @@ use crate::output::OutputFile;
 use crate::render::theme::AssetUrls;
 use crate::render::{self, Plan, RenderInput, Theme};
 use crate::search;
+pub use crate::timer::StageTimer;
 
 pub use crate::output::MARKER_FILE;
 const MARKER_TEXT: &str = "This folder was written by opsbook and is replaced on every build.\n";
@@ -126,31 +127,6 @@ pub fn load_assessment(
         Ok(LearnLink { title, url })
     };
     assessment::load(path, &resolve, diags)
-}
-
-/// Prints how long each stage took when `OPSBOOK_TIMINGS` is set (for benchmarking).
-pub struct StageTimer {
-    pub enabled: bool,
-    last: Instant,
-}
-
-impl StageTimer {
-    pub fn new() -> StageTimer {
-        StageTimer { enabled: std::env::var_os("OPSBOOK_TIMINGS").is_some(), last: Instant::now() }
-    }
-
-    pub fn lap(&mut self, stage: &str) {
-        if self.enabled {
-            eprintln!("  {stage:<12} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1000.0);
-        }
-        self.last = Instant::now();
-    }
-}
-
-impl Default for StageTimer {
-    fn default() -> Self {
-        StageTimer::new()
-    }
 }
 
 /// Fatal problems of a build (as opposed to problems in the input files).

@@ -5,6 +5,8 @@
 //! Stages pass plain data: `config` -> `content` (load, parse, assemble) -> `links` ->
 //! `assessment` -> `render` -> `build::commit`. See `DESIGN.md` and each module's docs.
 
+#![forbid(unsafe_code)]
+
 pub mod assessment;
 pub mod build;
 pub mod cli;
@@ -18,6 +20,7 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod timer;
 pub mod toml_input;
 
 use std::path::{Path, PathBuf};

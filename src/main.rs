@@ -1,6 +1,8 @@
 //! The `opsbook` binary: parse arguments, call `opsbook::run`, print, exit.
 //! Exit codes: 0 ok, 1 errors in the inputs or a failed operation, 2 usage.
 
+#![forbid(unsafe_code)]
+
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 

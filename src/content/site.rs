@@ -570,7 +570,9 @@ fn reserved_alias(path: &str) -> Option<&'static str> {
     let first = file.split('/').next().unwrap_or("");
     if first == crate::output::MARKER_FILE {
         Some("opsbook's marker of the output folder")
-    } else if crate::search::is_index_path(&file) || crate::search::is_index_path(path) {
+    } else if crate::search::layout::is_index_path(&file)
+        || crate::search::layout::is_index_path(path)
+    {
         Some("the search index")
     } else {
         None

@@ -192,7 +192,10 @@ impl Plan {
                             None,
                             format!("{a} and the search index both write {}", entry.path),
                         )
-                        .with_help("rename or move it: search/manifest.json, search/t/ and search/r/ belong to the search index"),
+                        .with_help(format!(
+                            "rename or move it: {} belong to the search index",
+                            crate::search::layout::DESCRIPTION
+                        )),
                     );
                 }
                 None => {

@@ -9,6 +9,7 @@
 //! deterministic: sorted maps, no clocks.
 
 mod json;
+pub mod layout;
 pub mod text;
 
 use std::collections::hash_map::Entry;
@@ -393,14 +394,7 @@ impl RecordWriter {
     }
 }
 
-/// Where the index's files go: the manifest and everything under `t/` and `r/`. Nothing else
-/// may write there while search is on.
-pub fn is_index_path(path: &str) -> bool {
-    path == MANIFEST || path.starts_with("search/t/") || path.starts_with("search/r/")
-}
-
-/// The manifest's path in the output: the one index file whose name is fixed.
-pub const MANIFEST: &str = "search/manifest.json";
+pub use layout::{MANIFEST, is_index_path};
 
 /// Builds the search index and collects its files, sorted by path (the dev server, tests).
 pub fn index_files(cfg: &Config, site: &Site) -> Vec<OutputFile> {
@@ -423,7 +417,7 @@ pub fn index(
     site: &Site,
     sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<()> {
-    let mut timer = crate::build::StageTimer::new();
+    let mut timer = crate::timer::StageTimer::new();
     let order: &[PageId] = &site.order;
     // Page records go in groups of consecutive pages, about RECORD_BYTES of text each.
     let mut groups: Vec<(Range<usize>, usize)> = Vec::new();
@@ -462,8 +456,8 @@ pub fn index(
                     records.page(cfg, page, &blocks);
                 }
                 let json = records.finish();
-                let name = hashed("r", &(run * run_len + g).to_string(), &json);
-                sink(OutputFile::bytes(format!("search/{name}"), json))?;
+                let name = hashed(layout::RECORDS, &(run * run_len + g).to_string(), &json);
+                sink(OutputFile::bytes(layout::output_path(&name), json))?;
                 names.push(name);
             }
             Ok((acc, names))
@@ -547,8 +541,8 @@ pub fn index(
         .into_par_iter()
         .map(|(key, words)| {
             let json = shard_json(&words, &groups);
-            let name = hashed("t", &key_file_stem(&key), &json);
-            sink(OutputFile::bytes(format!("search/{name}"), json))?;
+            let name = hashed(layout::TERMS, &key_file_stem(&key), &json);
+            sink(OutputFile::bytes(layout::output_path(&name), json))?;
             Ok((key, name))
         })
         .collect::<std::io::Result<_>>()?;

@@ -195,9 +195,7 @@ impl DevSite {
         let mut files: Files = self
             .files
             .iter()
-            .filter(|(path, _)| {
-                !path.starts_with("search/") || path.as_str() == "search/index.html"
-            })
+            .filter(|(path, _)| !crate::search::layout::is_index_path(path))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let mut changed = Vec::new();
@@ -225,7 +223,7 @@ impl DevSite {
     /// Applies a batch of changes. On any error the served files stay as they were.
     pub fn rebuild(&mut self, batch: &Batch) -> Rebuilt {
         let start = Instant::now();
-        let mut timer = crate::build::StageTimer::new();
+        let mut timer = crate::timer::StageTimer::new();
         let mut diags = Diagnostics::new();
         let done = |diags: Diagnostics, changed, removed, rendered, pages| {
             let ok = !diags.has_errors();
@@ -371,7 +369,7 @@ impl DevSite {
         }
         // The search index of the previous build is served until `update_search` replaces it.
         for (path, old) in self.files.iter() {
-            if path.starts_with("search/") && !files.contains_key(path) {
+            if crate::search::layout::is_index_path(path) && !files.contains_key(path) {
                 files.insert(path.clone(), old.clone());
             }
         }
