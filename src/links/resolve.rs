@@ -41,6 +41,38 @@ pub struct LinkIndex<'s> {
 }
 
 impl<'s> LinkIndex<'s> {
+    /// The page of this site whose source path or URL is most like `wanted`, for a hint in
+    /// a message (`None` for a site without pages). Every example a message gives comes from
+    /// the site being built.
+    fn nearest_page(&self, wanted: &str) -> Option<PageId> {
+        let wanted = wanted.trim_matches('/').trim_end_matches(".md").to_lowercase();
+        let score = |id: PageId| {
+            let page = &self.site.pages[id];
+            let rel = page.rel.trim_end_matches(".md").to_lowercase();
+            let path = page.path.trim_matches('/');
+            strsim::normalized_levenshtein(&wanted, &rel)
+                .max(strsim::normalized_levenshtein(&wanted, path))
+        };
+        (0..self.site.pages.len())
+            .filter(|&id| self.site.pages[id].file.is_some())
+            .map(|id| (score(id), std::cmp::Reverse(id)))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .map(|(_, std::cmp::Reverse(id))| id)
+    }
+
+    /// A wikilink to a heading of a page of this site, for hints: `[[name#heading]]`.
+    fn example_wikilink(&self) -> String {
+        let with_heading = |id: &PageId| !self.site.pages[*id].doc.headings.is_empty();
+        let page = self.site.order.iter().copied().find(with_heading);
+        match page {
+            Some(id) => {
+                let page = &self.site.pages[id];
+                format!("[[{}#{}]]", page.name, page.doc.headings[0].id)
+            }
+            None => "[[page-name#heading]]".into(),
+        }
+    }
+
     pub fn new(site: &'s Site, files: &'s HashSet<String>) -> LinkIndex<'s> {
         let mut index = LinkIndex {
             site,
@@ -211,7 +243,10 @@ impl LinkIndex<'_> {
                     None,
                     format!("the wikilink {reference} names no page"),
                 )
-                .with_help("write the page before the heading: [[pick-pack-ship#steps]]"));
+                .with_help(format!(
+                    "write the page before the heading: {}",
+                    self.example_wikilink()
+                )));
             }
             let id = self.find_wiki(page).map_err(|miss| self.wiki_miss(miss, target, None))?;
             (id, anchor, label.filter(|l| !l.is_empty()), true)
@@ -224,7 +259,14 @@ impl LinkIndex<'_> {
                         None,
                         format!("`{reference}` is neither a content path to a .md file nor a [[wikilink]]"),
                     )
-                    .with_help("write a path below content/ such as \"fulfillment/_index.md#kpis\", or a wikilink such as \"[[pick-pack-ship]]\""));
+                    .with_help(match self.nearest_page(path) {
+                        Some(near) => format!(
+                            "write a path below content/ such as \"{}\", or a wikilink such as \"[[{}]]\"",
+                            self.site.pages[near].rel,
+                            self.site.pages[near].name
+                        ),
+                        None => "write a path below content/ to a .md file, or a [[wikilink]]".into(),
+                    }));
             }
             let Some(&id) = self.by_source.get(joined.as_str()) else {
                 return Err(self.missing_source(reference, &joined, None));
@@ -400,9 +442,18 @@ fn resolve_one(
         let what = if link.image { "image" } else { "link" };
         return Err(Diagnostic::error(
             span(),
-            format!("the {what} `{}` points to /{site_path}, which is not a page or a file of the site", link.target),
+            format!(
+                "the {what} `{}` points to /{site_path}, which is not a page or a file of the site",
+                link.target
+            ),
         )
-        .with_help("link to the Markdown file (`../returns/refund-rules.md`) or a file in content/ or static/"));
+        .with_help(match index.nearest_page(&site_path) {
+            Some(near) => format!(
+                "link to the Markdown file (`{}`) or a file in content/ or static/",
+                relative_link(source_dir, &site.pages[near].rel)
+            ),
+            None => "link to a Markdown file or a file in content/ or static/".into(),
+        }));
     }
     let mut url = base.url(&site_path);
     url.push_str(query);
@@ -509,9 +560,28 @@ pub fn percent_decode(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
+/// The relative link from a file in content folder `from` to content file `to`:
+/// `("returns", "inventory/counts.md")` -> `../inventory/counts.md`.
+fn relative_link(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(from.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_links_climb_to_the_common_folder() {
+        assert_eq!(relative_link("returns", "inventory/counts.md"), "../inventory/counts.md");
+        assert_eq!(relative_link("", "inventory/counts.md"), "inventory/counts.md");
+        assert_eq!(relative_link("a/b", "a/c.md"), "../c.md");
+        assert_eq!(relative_link("a", "a/c.md"), "c.md");
+    }
 
     #[test]
     fn join_resolves_relative_and_root_paths() {

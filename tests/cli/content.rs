@@ -107,3 +107,29 @@ fn the_404_page_works_at_any_depth() {
     assert!(page.contains("href=\"/kb/assets/opsbook.css?v="), "absolute asset URLs");
     assert!(page.contains("action=\"/kb/search/\""));
 }
+
+#[test]
+fn link_hints_name_pages_of_the_site_being_built() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/ops/extra.md",
+        "+++\ntitle = \"Extra\"\n+++\nSee [picking](/ops/pik/) and [[#x]].\n",
+    );
+    let run = site.run(&["check"]).fails(1);
+    // The nearest page of this site, written relative to the linking file's folder.
+    run.stderr_has(&[
+        "= help: link to the Markdown file (`pick.md`) or a file in content/ or static/",
+    ]);
+    assert!(!run.stderr.contains("refund-rules"), "{}", run.stderr);
+    assert!(!run.stderr.contains("pick-pack-ship"), "{}", run.stderr);
+    site.write(
+        "content/assessment/questionnaire.toml",
+        &std::fs::read_to_string(fixture_dir(
+            "assessment/site/content/assessment/questionnaire.toml",
+        ))
+        .unwrap()
+        .replace("learn = [\"ops/pick.md\"]", "learn = [\"ops/count\"]"),
+    );
+    let run = site.run(&["check"]).fails(1);
+    run.stderr_has(&["such as \"ops/count.md\", or a wikilink such as \"[[count]]\""]);
+}
