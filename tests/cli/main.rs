@@ -8,6 +8,7 @@ mod check;
 mod content;
 mod hostile;
 mod js;
+mod outputs;
 mod robustness;
 mod scaffold;
 mod search;
