@@ -150,13 +150,53 @@ pub struct BuildStats {
     pub elapsed: std::time::Duration,
 }
 
-/// Checks that `out` may be replaced by a build of the site at `root`.
-pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<(), BuildError> {
+/// `path` as the file system will resolve it, for a path whose last folders may not exist
+/// yet: the part that exists with every link and `..` resolved, then the rest. A `..` after
+/// a folder that does not exist is refused, because `create_dir_all` would make that folder
+/// and the path would then lead somewhere its spelling does not show (`x/../../site`).
+fn resolve(path: &Path) -> Result<PathBuf, String> {
+    use std::path::Component;
+    let mut real = PathBuf::new();
+    let mut missing: Vec<&std::ffi::OsStr> = Vec::new();
+    let spelled = absolute(path);
+    for part in spelled.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => real.push(part),
+            Component::CurDir => {}
+            Component::ParentDir if missing.is_empty() => {
+                real.pop();
+            }
+            Component::ParentDir => {
+                return Err("it climbs with `..` out of a folder that does not exist".into());
+            }
+            Component::Normal(name) => {
+                if missing.is_empty() && std::fs::symlink_metadata(real.join(name)).is_ok() {
+                    real.push(name);
+                    real = real.canonicalize().map_err(|err| err.to_string())?;
+                } else {
+                    missing.push(name);
+                }
+            }
+        }
+    }
+    real.extend(missing);
+    Ok(real)
+}
+
+/// Checks that `out` may be replaced by a build of the site at `root`, and returns the
+/// folder the build will really write: `out` with every link and `..` resolved.
+pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<PathBuf, BuildError> {
     let refuse =
         |reason: &str| Err(BuildError::Refused { path: out.to_path_buf(), reason: reason.into() });
     let root = root.canonicalize().map_err(io_err(root))?;
-    let out_abs = absolute(out);
-    let out_real = out_abs.canonicalize().unwrap_or_else(|_| out_abs.clone());
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return refuse("it is a symbolic link; point --output at a real folder");
+    }
+    let out_real = match resolve(out) {
+        Ok(path) => path,
+        Err(reason) => return refuse(&reason),
+    };
+    let out_abs = out_real.clone();
     if out_real == root {
         return refuse("it is the site root");
     }
@@ -172,21 +212,18 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<(), BuildErr
         return refuse("it contains a content/ folder");
     }
     match std::fs::symlink_metadata(&out_abs) {
-        Err(_) => Ok(()),
-        Ok(meta) if meta.file_type().is_symlink() => {
-            refuse("it is a symbolic link; point --output at a real folder")
-        }
+        Err(_) => Ok(out_real),
         Ok(meta) if !meta.is_dir() => refuse("it is a file, not a folder"),
         Ok(_) => {
             let empty = std::fs::read_dir(&out_abs).map_err(io_err(&out_abs))?.next().is_none();
             if empty || force {
-                return Ok(());
+                return Ok(out_real);
             }
             // Any file can be named `.opsbook`: only a manifest that lists exactly the files
             // the folder holds says that opsbook wrote it.
             let marker = out_abs.join(MARKER_FILE);
             match Manifest::read(&marker) {
-                Some(manifest) if manifest.complete && manifest.matches(&out_abs) => Ok(()),
+                Some(manifest) if manifest.complete && manifest.matches(&out_abs) => Ok(out_real),
                 Some(_) => refuse(
                     "its .opsbook manifest does not list the files it holds (they were changed or added by hand); use --force to replace it",
                 ),
@@ -376,6 +413,28 @@ fn list_files(dir: &Path) -> HashSet<String> {
         .collect()
 }
 
+/// Removes every entry of the standby folder that is neither a regular file nor a folder:
+/// a symbolic link there (planted by hand, or swapped in with a `--force`d folder) would make
+/// the next write or delete reach through it, outside the output. Nothing is followed.
+pub fn scrub_standby(standby: &Path) -> Result<(), BuildError> {
+    let Ok(meta) = std::fs::symlink_metadata(standby) else { return Ok(()) };
+    if !meta.is_dir() {
+        // `commit` refuses it with a clear message.
+        return Ok(());
+    }
+    for entry in WalkDir::new(standby).min_depth(1) {
+        let entry = entry.map_err(|err| BuildError::Io {
+            path: err.path().unwrap_or(standby).to_path_buf(),
+            source: err.into(),
+        })?;
+        let kind = entry.file_type();
+        if !kind.is_file() && !kind.is_dir() {
+            std::fs::remove_file(entry.path()).map_err(io_err(entry.path()))?;
+        }
+    }
+    Ok(())
+}
+
 /// Where the previous generation of `out` is kept: `.public.opsbook-prev` beside it.
 pub fn standby_path(out: &Path) -> PathBuf {
     let name = out
@@ -392,15 +451,15 @@ pub fn standby_path(out: &Path) -> PathBuf {
 /// brings that standby copy up to date in place, writing only the files whose bytes
 /// changed and deleting the ones no longer produced, then exchanges it with the live
 /// folder in one `renameat2(RENAME_EXCHANGE)`. The live folder is never written to.
+///
+/// `out` must be what [`check_output`] returned for it: this function does not ask again.
 pub fn commit(
     prepared: &Prepared,
     input: &RenderInput<'_>,
     out: &Path,
-    force: bool,
     diags: &mut Diagnostics,
 ) -> Result<Option<usize>, BuildError> {
-    check_output(&prepared.cfg.root, out, force)?;
-    let out = absolute(out);
+    let out = out.to_path_buf();
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
     let standby = standby_path(&out);
@@ -546,13 +605,29 @@ pub fn build(
     diags: &mut Diagnostics,
 ) -> Result<Option<BuildStats>, BuildError> {
     let start = Instant::now();
-    let Some(prepared) = prepare(&opts.root, &opts.prepare, diags) else { return Ok(None) };
+    let out = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
+    // Whether the output may be replaced is found beside the stages: telling opsbook's own
+    // folder from a foreign one reads every file's size, and the stages barely touch the
+    // disk by then.
+    let (checked, prepared) = std::thread::scope(|scope| {
+        let checked = scope.spawn(|| {
+            let out = check_output(&opts.root, &out, opts.force)?;
+            scrub_standby(&standby_path(&out))?;
+            Ok(out)
+        });
+        let prepared = prepare(&opts.root, &opts.prepare, diags);
+        (checked.join(), prepared)
+    });
+    let Some(prepared) = prepared else { return Ok(None) };
     if diags.has_errors() {
         return Ok(None);
     }
-    let out = opts.output.clone().unwrap_or_else(|| prepared.cfg.root.join("public"));
+    let out = checked.map_err(|_| BuildError::Refused {
+        path: out.clone(),
+        reason: "the check of the output folder failed".into(),
+    })??;
     let input = prepared.input();
-    let Some(files) = commit(&prepared, &input, &out, opts.force, diags)? else { return Ok(None) };
+    let Some(files) = commit(&prepared, &input, &out, diags)? else { return Ok(None) };
     Ok(Some(BuildStats { pages: prepared.site.pages.len(), files, elapsed: start.elapsed() }))
 }
 

@@ -319,7 +319,15 @@ fn refuse_input_as_output(
     let refuse = |what: &str| {
         Err(Error::RefusedOutput { path: output.to_path_buf(), what: what.to_string() })
     };
-    let same = |other: &Path| resolved(other).is_some_and(|o| o == target);
+    // The same file under another name too: a hard link shares the device and inode.
+    let target_meta = std::fs::metadata(&target).ok();
+    let same = |other: &Path| {
+        resolved(other).is_some_and(|o| o == target)
+            || target_meta
+                .as_ref()
+                .zip(std::fs::metadata(other).ok())
+                .is_some_and(|(a, b)| same_file(a, &b))
+    };
     if same(answers) {
         return refuse("the answers file this report is made from");
     }
@@ -329,14 +337,60 @@ fn refuse_input_as_output(
     if same(&cfg.assessment.questionnaire) {
         return refuse("the site's questionnaire");
     }
-    if target.exists() {
-        for dir in [cfg.content_dir(), cfg.templates_dir(), cfg.static_dir()] {
-            if resolved(&dir).is_some_and(|d| target.starts_with(d)) {
-                return refuse("a file the site is built from");
-            }
+    for dir in [cfg.content_dir(), cfg.templates_dir(), cfg.static_dir()] {
+        if resolved(&dir).is_some_and(|d| target.starts_with(d)) {
+            let name =
+                dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            return refuse(&format!(
+                "inside the site's {name}/ folder, which the site is built from"
+            ));
+        }
+    }
+    // Any other file the site reads, under any name (a hard link elsewhere, say).
+    if let Some(meta) = &target_meta {
+        let inputs = [cfg.content_dir(), cfg.templates_dir(), cfg.static_dir()];
+        let shared = meta.is_file()
+            && has_links(meta)
+            && inputs.iter().any(|dir| {
+                walkdir::WalkDir::new(dir)
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                    .any(|e| e.metadata().is_ok_and(|m| same_file(meta, &m)))
+            });
+        if shared {
+            return refuse("another name of a file the site is built from (a hard link)");
         }
     }
     Ok(())
+}
+
+/// Whether two files are one (the same device and inode).
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// Whether a file has other names (hard links) besides this one.
+fn has_links(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.nlink() > 1
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
 }
 
 /// `path` with every symbolic link and `..` resolved; for a file that does not exist yet,

@@ -51,7 +51,9 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     for line in &outcome.stdout {
         // A closed pipe (`opsbook check | head`) is not an error.
-        if writeln!(stdout, "{line}").is_err() {
+        // Reports and summaries quote inputs (titles, labels, paths): no control character
+        // of theirs may drive the terminal.
+        if writeln!(stdout, "{}", opsbook::diagnostics::printable(line)).is_err() {
             break;
         }
     }

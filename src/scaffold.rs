@@ -120,6 +120,7 @@ pub fn new_doc_path(content_dir: &Path, path: &Path) -> Result<PathBuf, Scaffold
     let text = text.strip_suffix(".md").unwrap_or(text);
     let rel = Path::new(text);
     let ok = !text.is_empty()
+        && !text.ends_with('/')
         && rel.components().all(|c| matches!(c, Component::Normal(_)))
         && rel.file_name().is_some();
     if !ok {
@@ -222,7 +223,7 @@ mod tests {
             c.join("fulfillment/returns.md")
         );
         assert_eq!(new_doc_path(c, Path::new("content/a.md")).unwrap(), c.join("a.md"));
-        for bad in ["../x", "/etc/x", "", "a/../../b"] {
+        for bad in ["../x", "/etc/x", "", "a/../../b", "ops/", "ops/.md"] {
             assert!(new_doc_path(c, Path::new(bad)).is_err(), "{bad}");
         }
     }

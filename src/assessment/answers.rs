@@ -278,9 +278,15 @@ fn read_answer(
             }
         }
         Kind::Number { .. } => match toml_input::number(value.get_ref()) {
-            Some(n) if super::validate::in_range(n) => Some(Answer::Number(n)),
-            Some(n) => {
-                r.push(super::validate::out_of_range(r.at(value.span(), String::new()), id, n));
+            Some(n) if super::validate::value_in_range(value.get_ref(), n) => {
+                Some(Answer::Number(n + 0.0))
+            }
+            Some(_) => {
+                r.push(super::validate::out_of_range(
+                    r.at(value.span(), String::new()),
+                    id,
+                    value.get_ref(),
+                ));
                 None
             }
             None => {

@@ -45,7 +45,13 @@ pub fn responses_dir(questionnaire: &Path) -> PathBuf {
 }
 
 fn read(path: &Path, what: &str, diags: &mut Diagnostics) -> Option<String> {
-    match std::fs::read_to_string(path) {
+    // A FIFO or a device named as an answers file must not block or fill the memory.
+    let text = crate::content::load::read_regular(path).and_then(|bytes| {
+        String::from_utf8(bytes).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not valid UTF-8")
+        })
+    });
+    match text {
         Ok(text) => Some(text),
         Err(err) => {
             diags.push(Diagnostic::error(

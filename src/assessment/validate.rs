@@ -146,9 +146,12 @@ impl Reader<'_, '_> {
     pub fn number(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<f64>> {
         let value = toml_input::get(table, key)?;
         match toml_input::number(value.get_ref()) {
-            Some(n) if in_range(n) => Some(Spanned::new(value.span(), n)),
-            Some(n) => {
-                self.push(out_of_range(self.at(value.span(), String::new()), key, n));
+            // `+ 0.0` turns -0.0 into 0.0, so that no report shows "-0.0".
+            Some(n) if value_in_range(value.get_ref(), n) => {
+                Some(Spanned::new(value.span(), n + 0.0))
+            }
+            Some(_) => {
+                self.push(out_of_range(self.at(value.span(), String::new()), key, value.get_ref()));
                 None
             }
             None => {
@@ -186,10 +189,15 @@ impl Reader<'_, '_> {
         };
         match value.get_ref() {
             DeValue::Integer(i) => match toml_input::integer(i) {
-                Some(n) if in_range(n as f64) => Some(Spanned::new(value.span(), n)),
+                Some(n) if n.unsigned_abs() <= MAX_NUMBER as u64 => {
+                    Some(Spanned::new(value.span(), n))
+                }
                 _ => {
-                    let n = toml_input::number(value.get_ref()).unwrap_or(f64::INFINITY);
-                    self.push(out_of_range(self.at(value.span(), String::new()), key, n));
+                    self.push(out_of_range(
+                        self.at(value.span(), String::new()),
+                        key,
+                        value.get_ref(),
+                    ));
                     None
                 }
             },
@@ -527,17 +535,32 @@ fn text(field: &Option<Spanned<String>>) -> String {
 /// which every integer is exact in a double (in Rust and in the browser alike).
 pub const MAX_NUMBER: f64 = 9_007_199_254_740_992.0;
 
-/// Whether `n` is finite and within +-2^53.
-pub fn in_range(n: f64) -> bool {
-    n.is_finite() && n.abs() <= MAX_NUMBER
+/// Whether a TOML number (`n` its value as a double) is finite and within +-2^53. An
+/// integer is judged as written: 9007199254740993 rounds to 2^53 as a double, yet is over.
+pub fn value_in_range(value: &DeValue<'_>, n: f64) -> bool {
+    match value {
+        DeValue::Integer(i) => i128::from_str_radix(i.as_str(), i.radix())
+            .is_ok_and(|i| i.unsigned_abs() <= MAX_NUMBER as u128),
+        _ => n.is_finite() && n.abs() <= MAX_NUMBER,
+    }
 }
 
-/// The error for a number that is not finite or not within +-2^53 (`diag` gives the place).
-pub fn out_of_range(mut diag: Diagnostic, key: &str, n: f64) -> Diagnostic {
-    diag.message = if n.is_finite() {
-        format!("`{key}` must be between -2^53 and 2^53 (9007199254740992), found {n:e}")
+/// The error for a number that is not finite or not within +-2^53 (`diag` gives the place),
+/// quoting the number as written.
+pub fn out_of_range(mut diag: Diagnostic, key: &str, value: &DeValue<'_>) -> Diagnostic {
+    let written = match value {
+        DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => n.to_string(),
+            Err(_) => i.as_str().to_string(),
+        },
+        DeValue::Float(f) => f.as_str().to_string(),
+        _ => String::new(),
+    };
+    let finite = toml_input::number(value).is_some_and(f64::is_finite);
+    diag.message = if finite {
+        format!("`{key}` must be between -2^53 and 2^53 (9007199254740992), found {written}")
     } else {
-        format!("`{key}` must be a finite number, found {n}")
+        format!("`{key}` must be a finite number, found {written}")
     };
     diag.with_help("numbers here must be finite and at most 9007199254740992 in size")
 }

@@ -8,7 +8,7 @@
 //! cannot be forged by page text. All parsers are built through [`options`] (mdBook's
 //! `new_cmark_parser` rule).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -151,6 +151,9 @@ struct State<'a> {
     in_footnote: usize,
     parsed: Parsed,
     used_ids: HashSet<String>,
+    /// The next suffix to try for each heading id base, so that many equal headings take
+    /// linear time, not quadratic.
+    next_suffix: HashMap<String, usize>,
     block: String,
     in_code: bool,
     first_paragraph: Option<String>,
@@ -171,6 +174,7 @@ impl<'a> State<'a> {
             in_footnote: 0,
             parsed: Parsed::default(),
             used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
             block: String::new(),
             in_code: false,
             first_paragraph: None,
@@ -384,7 +388,7 @@ impl<'a> State<'a> {
             None => {
                 let base = slugify(&text);
                 let base = if base.is_empty() { "section".to_string() } else { base };
-                unique_id(&base, &self.used_ids)
+                unique_id(&base, &self.used_ids, &mut self.next_suffix)
             }
         };
         self.used_ids.insert(id.clone());
@@ -562,11 +566,18 @@ fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-fn unique_id(base: &str, used: &HashSet<String>) -> String {
+fn unique_id(base: &str, used: &HashSet<String>, next: &mut HashMap<String, usize>) -> String {
     if !used.contains(base) {
         return base.to_string();
     }
-    (1..).map(|n| format!("{base}-{n}")).find(|id| !used.contains(id)).unwrap_or_default()
+    let n = next.entry(base.to_string()).or_insert(1);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if !used.contains(&id) {
+            return id;
+        }
+    }
 }
 
 fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {

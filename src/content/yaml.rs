@@ -18,6 +18,9 @@ use serde_json::Value as Json;
 pub const MAX_DEPTH: usize = 64;
 /// How many values a front matter may hold once aliases are expanded.
 pub const MAX_VALUES: usize = 100_000;
+/// How much text a front matter may hold once aliases are expanded: a short alias of a long
+/// string, used many times, is as large as if it were written out.
+pub const MAX_TEXT: usize = 8 << 20;
 
 /// One `key: value` pair; ranges are bytes of the YAML text.
 #[derive(Debug)]
@@ -49,6 +52,7 @@ pub fn entries(yaml: &str) -> Result<Vec<Entry>, Error> {
         offsets: Offsets::new(yaml),
         anchors: HashMap::new(),
         values: 0,
+        text: 0,
         non_finite: None,
     };
     loop {
@@ -89,6 +93,13 @@ struct Node {
     entries: Option<Vec<Entry>>,
 }
 
+/// An anchored value, with what it counts each time an alias repeats it.
+struct Anchored {
+    json: Json,
+    values: usize,
+    text: usize,
+}
+
 struct Table {
     value: Json,
     entries: Vec<Entry>,
@@ -99,8 +110,10 @@ struct Reader<'a> {
     events: Parser<'a, StrInput<'a>>,
     offsets: Offsets<'a>,
     /// Anchored values, with how many values each holds.
-    anchors: HashMap<usize, (Json, usize)>,
+    anchors: HashMap<usize, Anchored>,
     values: usize,
+    /// Bytes of scalar text read so far, aliases expanded.
+    text: usize,
     non_finite: Option<String>,
 }
 
@@ -135,8 +148,19 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn count(&mut self, n: usize, range: &Range<usize>) -> Result<(), Error> {
+    fn count(&mut self, n: usize, text: usize, range: &Range<usize>) -> Result<(), Error> {
         self.values = self.values.saturating_add(n);
+        self.text = self.text.saturating_add(text);
+        if self.text > MAX_TEXT {
+            return Err(Error {
+                range: range.clone(),
+                message: format!(
+                    "the front matter holds more than {} MiB of text (YAML aliases count every time they are used)",
+                    MAX_TEXT >> 20
+                ),
+                help: "front matter is for a page's metadata; keep large data in a file of its own",
+            });
+        }
         if self.values > MAX_VALUES {
             return Err(Error {
                 range: range.clone(),
@@ -161,10 +185,10 @@ impl<'a> Reader<'a> {
         if depth > MAX_DEPTH {
             return Err(too_deep(range));
         }
-        let before = self.values;
+        let before = (self.values, self.text);
         let (json, anchor, end, entries) = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                self.count(1, &range)?;
+                self.count(1, text.len(), &range)?;
                 let is_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let json = if style == ScalarStyle::Plain && !is_str {
                     self.plain(&text)
@@ -174,7 +198,7 @@ impl<'a> Reader<'a> {
                 (json, anchor, range.end, None)
             }
             Event::SequenceStart(anchor, _) => {
-                self.count(1, &range)?;
+                self.count(1, 0, &range)?;
                 let mut items = Vec::new();
                 let mut end = range.end;
                 loop {
@@ -190,19 +214,21 @@ impl<'a> Reader<'a> {
                 (Json::Array(items), anchor, end, None)
             }
             Event::MappingStart(anchor, _) => {
-                self.count(1, &range)?;
+                self.count(1, 0, &range)?;
                 let table = self.table(depth + 1, children)?;
                 (table.value, anchor, table.end.max(range.end), children.then_some(table.entries))
             }
             Event::Alias(id) => {
-                let Some((json, n)) = self.anchors.get(&id).cloned() else {
+                let Some(&Anchored { values, text, .. }) = self.anchors.get(&id) else {
                     return Err(Error {
                         range,
                         message: "invalid YAML front matter: an alias names no anchor".into(),
                         help: SYNTAX_HELP,
                     });
                 };
-                self.count(n, &range)?;
+                // Counted before the copy is made, so that the bound holds the memory too.
+                self.count(values, text, &range)?;
+                let json = self.anchors[&id].json.clone();
                 return Ok(Node { json, range, entries: None });
             }
             _ => {
@@ -213,9 +239,9 @@ impl<'a> Reader<'a> {
                 });
             }
         };
-        let held = self.values - before;
         if anchor != 0 {
-            self.anchors.insert(anchor, (json.clone(), held));
+            let (values, text) = (self.values - before.0, self.text - before.1);
+            self.anchors.insert(anchor, Anchored { json: json.clone(), values, text });
         }
         Ok(Node { json, range: range.start..end, entries })
     }
@@ -234,7 +260,7 @@ impl<'a> Reader<'a> {
             }
             let key = match event {
                 Event::Scalar(ref text, ..) => {
-                    self.count(1, &key_range)?;
+                    self.count(1, text.len(), &key_range)?;
                     text.to_string()
                 }
                 other => self.value(other, key_range.clone(), depth, false)?.json.to_string(),
@@ -409,6 +435,14 @@ mod tests {
         let err = entries("title: [unclosed\n").unwrap_err();
         assert!(err.message.starts_with("invalid YAML front matter"), "{err:?}");
         assert!(entries("- a\n- b\n").is_err());
+    }
+
+    #[test]
+    fn a_long_string_repeated_by_aliases_is_refused_before_it_is_copied() {
+        let long = "x".repeat(400_000);
+        let uses = vec!["*a"; 60_000].join(", ");
+        let err = entries(&format!("z: &a \"{long}\"\nq: [{uses}]\n")).unwrap_err();
+        assert!(err.message.contains("more than 8 MiB of text"), "{err:?}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::config::BaseUrl;
 use crate::content::markdown::{LinkRef, is_external};
 use crate::content::slug::slugify;
 use crate::content::{Page, PageId, Site};
-use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, Lines, Span, suggest};
 
 /// Where one link goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,12 +304,21 @@ pub fn resolve(
         .enumerate()
         .map(|(id, page)| {
             let mut diags = Diagnostics::new();
+            // Read (builds dropped the text) and index the source once, at the first problem.
+            let text = std::cell::OnceCell::new();
+            let lines = std::cell::OnceCell::new();
+            let span_at = |range: &std::ops::Range<usize>| {
+                let file = page.file.as_deref()?;
+                let text = text.get_or_init(|| page.source_text().into_owned());
+                let lines = lines.get_or_init(|| Lines::new(file, text));
+                Some(lines.span(range.start, range.end))
+            };
             let links = page
                 .doc
                 .links
                 .iter()
                 .map(|link| {
-                    resolve_one(&index, base, id, page, link).unwrap_or_else(|diag| {
+                    resolve_one(&index, base, id, page, link, &span_at).unwrap_or_else(|diag| {
                         diags.push(diag);
                         Resolved { url: String::new(), text: None, target: None }
                     })
@@ -326,19 +335,16 @@ pub fn resolve(
     all
 }
 
-fn span_of(page: &Page, link: &LinkRef) -> Option<Span> {
-    page.span(link.range.clone())
-}
-
 fn resolve_one(
     index: &LinkIndex<'_>,
     base: &BaseUrl,
     id: PageId,
     page: &Page,
     link: &LinkRef,
+    span_at: &dyn Fn(&std::ops::Range<usize>) -> Option<Span>,
 ) -> Result<Resolved, Diagnostic> {
     let site = index.site;
-    let span = || span_of(page, link);
+    let span = || span_at(&link.range);
     if link.wiki {
         let (target, anchor) = split_fragment(&link.target);
         let target_id = if target.trim().is_empty() {

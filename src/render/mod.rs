@@ -173,10 +173,20 @@ impl Plan {
                     let a = describe(cfg, site, assets, &entries[first].origin);
                     let b = describe(cfg, site, assets, &entry.origin);
                     let static_override = matches!(entry.origin, Origin::Static(Body::Static(_)));
-                    if !static_override {
+                    // An alias never silently replaces a file (a redirect page in place of
+                    // the theme's stylesheet); its error points at the `aliases` line.
+                    let alias =
+                        [&entries[first].origin, &entry.origin].into_iter().find_map(|origin| {
+                            match origin {
+                                Origin::Alias(i) => Some(&site.aliases[*i]),
+                                _ => None,
+                            }
+                        });
+                    if !static_override || alias.is_some() {
+                        let span = alias.and_then(|a| site.pages[a.page].key_span("aliases"));
                         diags.push(
                             Diagnostic::error(
-                                None,
+                                span,
                                 format!("{a} and {b} both write {}", entry.path),
                             )
                             .with_help("rename or move one of them"),

@@ -87,7 +87,7 @@ impl Theme {
                 (name.to_string(), TemplateSource { path, text: text.to_string() })
             })
             .collect();
-        for (rel, file) in walk(&cfg.templates_dir(), diags) {
+        for (rel, file) in walk(&cfg.root, &cfg.templates_dir(), diags) {
             match std::fs::read_to_string(&file) {
                 Ok(text) => {
                     sources.insert(rel, TemplateSource { path: file, text });
@@ -101,7 +101,7 @@ impl Theme {
 
         let mut statics: BTreeMap<String, Body> =
             STATIC.iter().map(|(name, bytes)| (name.to_string(), Body::Static(bytes))).collect();
-        for (rel, file) in walk(&cfg.static_dir(), diags) {
+        for (rel, file) in walk(&cfg.root, &cfg.static_dir(), diags) {
             statics.insert(rel, Body::Copy(file));
         }
 
@@ -211,7 +211,15 @@ impl Theme {
                 return self.cycle(include_chain, "include", "include");
             }
             other => {
-                format!("template error ({}): {other}", rendering.unwrap_or("loading the theme"))
+                // Tera's own report spans several lines; a diagnostic message is one.
+                let text = other.to_string();
+                let text: Vec<&str> =
+                    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+                format!(
+                    "template error ({}): {}",
+                    rendering.unwrap_or("loading the theme"),
+                    text.join(" ")
+                )
             }
         };
         let mut source = std::error::Error::source(err);
@@ -306,9 +314,21 @@ fn bounded_range(kwargs: Kwargs, _: &State) -> TeraResult<Vec<i128>> {
     Ok(values)
 }
 
-/// Files below `dir` (sorted, editor leftovers skipped), as (relative path, file).
-fn walk(dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+/// Files below `dir` (sorted, editor leftovers skipped), as (relative path, file). `dir`
+/// itself may be a link only to a folder inside the site `root`.
+fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
+        return Vec::new();
+    }
+    let linked = std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
+    if linked && !crate::content::load::inside(root, dir) {
+        diags.push(
+            Diagnostic::warning(
+                Some(Span::file(dir)),
+                "skipped: the folder is a symbolic link to a folder outside the site",
+            )
+            .with_help("a site reads only files inside its root: copy the folder here"),
+        );
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -338,6 +358,15 @@ fn walk(dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
                         "the file name is not valid UTF-8",
                     )),
                 }
+            }
+            Ok(entry) if !entry.file_type().is_dir() && !entry.path().is_dir() => {
+                diags.push(
+                    Diagnostic::warning(
+                        Some(Span::file(entry.path())),
+                        "skipped: it is not a regular file (a FIFO, socket, device or dangling link)",
+                    )
+                    .with_help("templates and static files are read from regular files only"),
+                );
             }
             Ok(_) => {}
             Err(err) => {
@@ -399,7 +428,7 @@ mod tests {
             ("templates", TEMPLATES.iter().map(|(n, _)| *n).collect::<Vec<_>>()),
             ("static", STATIC.iter().map(|(n, _)| *n).collect::<Vec<_>>()),
         ] {
-            for (rel, _) in walk(&root.join(dir), &mut diags) {
+            for (rel, _) in walk(root, &root.join(dir), &mut diags) {
                 assert!(
                     embedded.contains(&rel.as_str()),
                     "{dir}/{rel} is not embedded in theme.rs"

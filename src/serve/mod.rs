@@ -355,7 +355,7 @@ fn report(site: &DevSite, rebuilt: &Rebuilt, color: bool, first: bool) {
             };
             format!("Rebuilt in {elapsed}: {list}")
         };
-        let _ = writeln!(std::io::stdout(), "{line}");
+        let _ = writeln!(std::io::stdout(), "{}", crate::diagnostics::printable_line(&line));
         let _ = std::io::stdout().flush();
     } else {
         let (count, _) = rebuilt.diagnostics.shown_counts();

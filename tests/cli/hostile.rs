@@ -175,7 +175,7 @@ fn assess_never_writes_its_report_over_an_input() {
         ("./answers/../answers/good.toml", "the answers file this report is made from"),
         ("opsbook.toml", "the site's config"),
         ("content/assessment/questionnaire.toml", "the site's questionnaire"),
-        ("content/ops/pick.md", "a file the site is built from"),
+        ("content/ops/pick.md", "inside the site's content/ folder, which the site is built from"),
     ] {
         site.run(&["assess", "answers/good.toml", "--output", output])
             .fails(1)
@@ -697,4 +697,214 @@ fn a_full_disk_fails_the_build_and_keeps_the_previous_output() {
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }
+}
+
+// ---- A second round: other variants of the same classes -------------------------------------
+
+#[test]
+fn an_output_spelled_through_a_missing_folder_and_dot_dot_is_refused() {
+    let site = TestSite::fixture("basic");
+    let foreign = outside(&site, "victim");
+    std::fs::write(foreign.join("thesis.tex"), "years of work").unwrap();
+    let before = site.tree("");
+    for out in ["x/../../victim", "x/../../site", "self/x/../content", "x/../", "public/../x/../.."]
+    {
+        let _ = std::os::unix::fs::symlink(".", site.path("self"));
+        let run = site.run(&["build", "--output", out]).fails(1);
+        run.stderr_has(&["refusing to write to"]);
+        std::fs::remove_file(site.path("self")).unwrap();
+    }
+    assert_eq!(site.tree(""), before, "the site changed");
+    assert_eq!(std::fs::read_to_string(foreign.join("thesis.tex")).unwrap(), "years of work");
+    assert!(!site.root.parent().unwrap().join(".victim.opsbook-prev").exists());
+    assert!(!site.root.parent().unwrap().join("x").exists());
+}
+
+#[test]
+fn links_planted_in_the_standby_never_lead_outside() {
+    let site = built_twice();
+    let canary = outside(&site, "canary");
+    std::fs::write(canary.join("a.txt"), "keep a").unwrap();
+    std::fs::write(canary.join("b.txt"), "keep b").unwrap();
+    let zone = outside(&site, "zone");
+    std::fs::write(zone.join("index.html"), "keep zone").unwrap();
+    let standby = site.path(".public.opsbook-prev");
+    // A link to a folder, named by the manifest as holding a stale file.
+    std::os::unix::fs::symlink(&canary, standby.join("evil")).unwrap();
+    let marker = standby.join(".opsbook");
+    let mut text = std::fs::read_to_string(&marker).unwrap();
+    text.push_str("0000000000000001 6 evil/a.txt\n");
+    std::fs::write(&marker, text).unwrap();
+    // A link in place of a folder the build writes into, and one in place of a file.
+    std::fs::remove_dir_all(standby.join("ops")).unwrap();
+    std::os::unix::fs::symlink(&zone, standby.join("ops")).unwrap();
+    std::fs::remove_file(standby.join("robots.txt")).unwrap();
+    std::os::unix::fs::symlink(canary.join("b.txt"), standby.join("robots.txt")).unwrap();
+    site.run(&["build"]).ok();
+    assert_eq!(std::fs::read_to_string(canary.join("a.txt")).unwrap(), "keep a");
+    assert_eq!(std::fs::read_to_string(canary.join("b.txt")).unwrap(), "keep b");
+    assert_eq!(std::fs::read_dir(&zone).unwrap().count(), 1, "the build wrote into zone/");
+    assert_eq!(std::fs::read_to_string(zone.join("index.html")).unwrap(), "keep zone");
+    // The live output holds no link at all, and the next build accepts it as its own.
+    for entry in walkdir_all(&site.path("public")) {
+        assert!(!entry.1, "{} is a link", entry.0);
+    }
+    site.run(&["build"]).ok();
+}
+
+/// Every entry below `dir`, and whether it is a symbolic link.
+fn walkdir_all(dir: &Path) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let entry = entry.unwrap();
+            let kind = entry.file_type().unwrap();
+            out.push((entry.path().display().to_string(), kind.is_symlink()));
+            if kind.is_dir() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn linked_template_and_static_folders_outside_the_site_are_not_read() {
+    let site = TestSite::fixture("basic");
+    let elsewhere = outside(&site, "elsewhere");
+    std::fs::create_dir_all(elsewhere.join("tpl")).unwrap();
+    std::fs::write(elsewhere.join("tpl/page.html"), "STOLEN TEMPLATE").unwrap();
+    std::fs::write(elsewhere.join("secret.txt"), "STOLEN FILE").unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("tpl"), site.path("templates")).unwrap();
+    std::fs::remove_dir_all(site.path("static")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.path("static")).unwrap();
+    // The fixture's guide links a file of static/; this one links nothing there.
+    site.write("content/guide.md", "+++\ntitle = \"Guide\"\n+++\n\n## Linking\n\nText.\n");
+    let run = site.run(&["build"]).ok();
+    run.stderr_has(&[
+        "templates: warning: skipped: the folder is a symbolic link to a folder outside the site",
+        "static: warning: skipped: the folder is a symbolic link to a folder outside the site",
+    ]);
+    assert!(!site.exists("public/secret.txt"));
+    assert!(!site.read("public/ops/pick/index.html").contains("STOLEN"));
+}
+
+#[test]
+fn a_long_string_repeated_by_yaml_aliases_is_refused() {
+    let site = TestSite::fixture("basic");
+    let uses = vec!["*a"; 60_000].join(", ");
+    site.write(
+        "content/ops/bomb.md",
+        &format!("---\nz: &a \"{}\"\nq: [{uses}]\n---\nx\n", "x".repeat(400_000)),
+    );
+    run_bounded(&site.root, &["check"], Duration::from_secs(60))
+        .fails(1)
+        .stderr_has(&["content/ops/bomb.md:3:", "more than 8 MiB of text"]);
+}
+
+#[test]
+fn many_equal_headings_and_many_broken_links_are_linear() {
+    let site = TestSite::fixture("basic");
+    site.write("content/ops/h.md", &format!("# h\n{}", "## H\n".repeat(20_000)));
+    let links: String = (0..10_000).map(|i| format!("[x](/nope{i}/)\n")).collect();
+    site.write("content/ops/l.md", &format!("# l\n{links}"));
+    let refs: String = (0..10_000).map(|i| format!("[x{i}][r{i}]\n")).collect();
+    let defs: String = (0..10_000).map(|i| format!("[r{i}]: /x\n")).collect();
+    site.write("content/ops/r.md", &format!("# r\n{refs}\n{defs}"));
+    // These took 22 s, 16 s and over 30 s: each heading id was looked for from -1 up, and
+    // each broken link's line was found by scanning the page from its start.
+    let run = run_bounded(&site.root, &["check"], Duration::from_secs(60)).fails(1);
+    assert!(run.stdout.contains("20,000 errors"), "{}", run.stdout);
+    assert!(run.stderr.contains("content/ops/l.md:10001:1: error: the link `/nope9999/`"));
+    site.write("content/ops/l.md", "# l\n");
+    site.write("content/ops/r.md", "# r\n");
+    run_bounded(&site.root, &["build"], Duration::from_secs(60)).ok();
+    assert!(site.read("public/ops/h/index.html").contains("id=\"h-19999\""));
+}
+
+#[test]
+fn assess_does_not_write_over_an_input_through_a_hard_link() {
+    let site = TestSite::fixture("assessment/site");
+    std::fs::hard_link(site.path("answers/good.toml"), site.path("hl.toml")).unwrap();
+    let elsewhere = outside(&site, "elsewhere").join("page.md");
+    std::fs::hard_link(site.path("content/ops/pick.md"), &elsewhere).unwrap();
+    let before = site.tree("");
+    site.run(&["assess", "answers/good.toml", "--output", "hl.toml"])
+        .fails(1)
+        .stderr_has(&["it is the answers file this report is made from"]);
+    site.run(&["assess", "answers/good.toml", "--output", elsewhere.to_str().unwrap()])
+        .fails(1)
+        .stderr_has(&["another name of a file the site is built from (a hard link)"]);
+    site.run(&["assess", "answers/good.toml", "--output", "content/ops/new.md"])
+        .fails(1)
+        .stderr_has(&["inside the site's content/ folder"]);
+    assert_eq!(site.tree(""), before);
+}
+
+#[test]
+fn control_characters_in_reports_and_summaries_are_escaped() {
+    let site = TestSite::fixture("assessment/site");
+    let path = "content/assessment/questionnaire.toml";
+    site.write(
+        path,
+        &site.read(path).replacen(
+            "title = \"Fixture readiness\"",
+            "title = \"Fixture\\u001b]0;pwned\\u0007 readiness\"",
+            1,
+        ),
+    );
+    std::fs::copy(site.path("answers/good.toml"), site.path("answers/e\u{1b}[31m.toml")).unwrap();
+    for format in ["text", "markdown", "html", "json"] {
+        let run = site.run(&["assess", "answers/e\u{1b}[31m.toml", "--format", format]).ok();
+        assert!(!run.stdout.contains(['\u{1b}', '\u{7}']), "{format}: {:?}", run.stdout);
+    }
+    // A line break in an input never forges a line of the report.
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/ops/nl.md",
+        &page("Nl", "status = \"a\\n1 error found; nothing was written\""),
+    );
+    let run = site.run(&["check"]).fails(1);
+    let forged = run.stderr.lines().filter(|l| l.starts_with("1 error found")).count();
+    assert_eq!(forged, 1, "{}", run.stderr);
+}
+
+#[test]
+fn numbers_just_over_two_to_the_53_are_refused_as_written() {
+    let site = TestSite::fixture("assessment/site");
+    let path = "content/assessment/questionnaire.toml";
+    site.write(path, &site.read(path).replace("weight = 2\n", "weight = 9007199254740993\n"));
+    site.run(&["check"]).fails(1).stderr_has(&[
+        "`weight` must be between -2^53 and 2^53 (9007199254740992), found 9007199254740993",
+    ]);
+}
+
+#[test]
+fn an_alias_never_replaces_a_file_of_the_theme() {
+    let site = TestSite::fixture("basic");
+    site.write("content/moved.md", &page("Moved", "aliases = [\"/assets/opsbook.css\"]"));
+    site.run(&["build"]).fails(1).stderr_has(&[
+        "content/moved.md:3:11: error: an alias of content/moved.md and a built-in theme file both write assets/opsbook.css",
+    ]);
+}
+
+#[test]
+fn fifos_among_templates_static_files_and_answers_never_block() {
+    let site = TestSite::fixture("assessment/site");
+    for fifo in ["templates/page.html", "static/x.css", "answers/fifo.toml"] {
+        std::fs::create_dir_all(site.path(fifo).parent().unwrap()).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(site.path(fifo)).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo is needed for this test");
+    }
+    let run = run_bounded(&site.root, &["build"], Duration::from_secs(60)).ok();
+    run.stderr_has(&[
+        "templates/page.html: warning: skipped: it is not a regular file",
+        "static/x.css: warning: skipped",
+    ]);
+    run_bounded(&site.root, &["assess", "answers/fifo.toml"], Duration::from_secs(60))
+        .fails(1)
+        .stderr_has(&["cannot read the answers file: not a regular file"]);
+    site.run(&["new", "ops/"]).fails(1);
+    assert!(!site.exists("content/ops/.md"));
 }
