@@ -319,7 +319,7 @@ fn every_problem_of_an_answers_file_is_reported_at_its_place() {
         "help: expected one of: weight, count, photo\n",
         "answers/errors.toml:8:14: error: `confidence` must be a whole number from 1 to 5, found 7\n",
         "answers/errors.toml:9:12: error: `measures` is a choice question: expected one option id in quotes, found a boolean\n",
-        "answers/errors.toml:10:12: error: `accuracy` must be a finite number, found NaN\n",
+        "answers/errors.toml:10:12: error: `accuracy` must be a finite number, found nan\n",
         "answers/errors.toml:11:1: error: unknown question `speed`\n",
         "10 errors found; no report was written\n",
     ]);
