@@ -173,7 +173,7 @@ fn main() {
     let prepared = prepare(root, &PrepareOptions::default(), &mut diags);
     assert!(!diags.has_errors(), "the sample site has errors; run `opsbook check`");
     let assessment =
-        prepared.and_then(|p| p.assessment).expect("the sample site has a questionnaire");
+        prepared.and_then(|p| p.linked.assessment).expect("the sample site has a questionnaire");
     let q = &assessment.questionnaire;
 
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);

@@ -1,5 +1,5 @@
-//! The pipeline (`prepare`: config -> load -> parse -> assemble -> theme -> plan -> link ->
-//! assessment) and the atomic commit, the only code that writes a build's output.
+//! `prepare` (config -> load -> parse -> theme -> [`pipeline::link`]) and the atomic commit,
+//! the only code that writes a build's output.
 //!
 //! `commit` renders into a standby folder beside the output (the previous generation,
 //! updated in place) and swaps it in with one rename (`renameat2(RENAME_EXCHANGE)` on
@@ -16,16 +16,14 @@ use jiff::civil::Date;
 use thiserror::Error;
 use walkdir::WalkDir;
 
-use crate::assessment::{self, Assessment, LearnLink};
 use crate::config::{Config, Overrides};
 use crate::content::site::AssembleOptions;
-use crate::content::{self, Asset, Site};
+use crate::content::{self, Asset};
 use crate::diagnostics::Diagnostics;
-use crate::links::resolve::LinkIndex;
-use crate::links::{self, LinkGraph};
 use crate::output::OutputFile;
+use crate::pipeline::{self, Linked};
 use crate::render::theme::AssetUrls;
-use crate::render::{self, Plan, RenderInput, Theme};
+use crate::render::{self, RenderInput, Theme};
 use crate::search;
 pub use crate::timer::StageTimer;
 
@@ -35,13 +33,10 @@ const MARKER_TEXT: &str = "This folder was written by opsbook and is replaced on
 /// What the pipeline knows before rendering.
 pub struct Prepared {
     pub cfg: Config,
-    pub site: Site,
+    /// The site, its plan, links and assessment: what [`pipeline::link`] returns.
+    pub linked: Linked,
     pub assets: Vec<Asset>,
     pub theme: Theme,
-    pub plan: Plan,
-    pub graph: LinkGraph,
-    /// The readiness assessment, when the site has a valid questionnaire.
-    pub assessment: Option<Assessment>,
     pub today: Date,
 }
 
@@ -49,8 +44,8 @@ impl Prepared {
     pub fn input(&self) -> RenderInput<'_> {
         RenderInput {
             cfg: &self.cfg,
-            site: &self.site,
-            graph: &self.graph,
+            site: &self.linked.site,
+            graph: &self.linked.graph,
             theme: &self.theme,
             assets: &self.assets,
             today: self.today,
@@ -78,55 +73,23 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
     timer.lap("load");
     let parsed = content::parse(loaded.docs, &cfg.markdown, opts.keep_sources);
     timer.lap("parse");
-    let site = content::site::assemble(parsed, AssembleOptions { drafts: opts.drafts }, diags);
-    timer.lap("assemble");
-    let theme = Theme::load(&cfg, AssetUrls::Hashed, diags)?;
+    let Some(theme) = Theme::load(&cfg, AssetUrls::Hashed, diags) else {
+        // The content's own problems are reported too, as they would be with a good theme.
+        let _ = content::site::assemble(parsed, AssembleOptions { drafts: opts.drafts }, diags);
+        return None;
+    };
     timer.lap("theme");
     // The search index is built while the pages render (see `commit`).
-    let plan = Plan::new(&cfg, &site, &theme, &loaded.assets, diags);
-    let files: HashSet<String> = plan.paths();
-    timer.lap("plan");
-    let graph = links::link(&site, &cfg.base_url, &files, diags);
-    timer.lap("link");
-    let assessment = load_assessment(&cfg, &site, &files, diags);
-    timer.lap("assessment");
+    let linked =
+        pipeline::link(&cfg, parsed, &theme, &loaded.assets, opts.drafts, &mut timer, diags);
     if timer.enabled {
         let mb = |n: usize| n as f64 / 1e6;
-        let html: usize = site.pages.iter().map(|p| p.doc.html.len()).sum();
-        let blocks: usize =
-            site.pages.iter().flat_map(|p| &p.doc.blocks).map(|b| b.text.len()).sum();
+        let pages = &linked.site.pages;
+        let html: usize = pages.iter().map(|p| p.doc.html.len()).sum();
+        let blocks: usize = pages.iter().flat_map(|p| &p.doc.blocks).map(|b| b.text.len()).sum();
         eprintln!("  held: html {:.1} MB, plain text {:.1} MB", mb(html), mb(blocks));
     }
-    Some(Prepared {
-        cfg,
-        site,
-        assets: loaded.assets,
-        theme,
-        plan,
-        graph,
-        assessment,
-        today: crate::dates::today(),
-    })
-}
-
-/// The questionnaire and committed answers, when the site has a questionnaire (a site
-/// without one has no assessment). `learn` links resolve as wikilinks and `.md` links do.
-pub fn load_assessment(
-    cfg: &Config,
-    site: &Site,
-    files: &HashSet<String>,
-    diags: &mut Diagnostics,
-) -> Option<Assessment> {
-    let path = &cfg.assessment.questionnaire;
-    if !path.is_file() {
-        return None;
-    }
-    let index = LinkIndex::new(site, files);
-    let resolve = |reference: &str| {
-        let (title, url) = index.resolve_reference(&cfg.base_url, reference)?;
-        Ok(LearnLink { title, url })
-    };
-    assessment::load(path, &resolve, diags)
+    Some(Prepared { cfg, linked, assets: loaded.assets, theme, today: crate::dates::today() })
 }
 
 /// Fatal problems of a build (as opposed to problems in the input files).
@@ -500,7 +463,7 @@ pub fn commit(
     let known = known.complete.then_some(&known);
     timer.lap("list");
     let written: Mutex<Vec<(String, u64, u64)>> =
-        Mutex::new(Vec::with_capacity(prepared.plan.entries.len()));
+        Mutex::new(Vec::with_capacity(prepared.linked.plan.entries.len()));
     let sink = |file: OutputFile| {
         let (hash, size) = sync_file(&standby, &file, known)?;
         written
@@ -514,10 +477,10 @@ pub fn commit(
     // serial stretches.
     let mut render_diags = Diagnostics::new();
     let (rendered, indexed) = rayon::join(
-        || render::render(input, &prepared.plan, &sink, &mut render_diags),
+        || render::render(input, &prepared.linked.plan, &sink, &mut render_diags),
         || {
             if prepared.cfg.search.enabled {
-                search::index(&prepared.cfg, &prepared.site, &sink)
+                search::index(&prepared.cfg, &prepared.linked.site, &sink)
             } else {
                 Ok(())
             }
@@ -628,7 +591,11 @@ pub fn build(
     })??;
     let input = prepared.input();
     let Some(files) = commit(&prepared, &input, &out, diags)? else { return Ok(None) };
-    Ok(Some(BuildStats { pages: prepared.site.pages.len(), files, elapsed: start.elapsed() }))
+    Ok(Some(BuildStats {
+        pages: prepared.linked.site.pages.len(),
+        files,
+        elapsed: start.elapsed(),
+    }))
 }
 
 /// `opsbook check`: every stage including rendering, without writing anything.
@@ -636,9 +603,9 @@ pub fn check(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> Opt
     let prepared = prepare(root, opts, diags)?;
     if !diags.has_errors() {
         let input = prepared.input();
-        let _ = render::render(&input, &prepared.plan, &|_| Ok(()), diags);
+        let _ = render::render(&input, &prepared.linked.plan, &|_| Ok(()), diags);
     }
-    Some(prepared.site.pages.len())
+    Some(prepared.linked.site.pages.len())
 }
 
 #[cfg(test)]

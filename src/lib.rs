@@ -16,6 +16,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod links;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod search;
@@ -240,7 +241,7 @@ fn assess(args: AssessArgs, out: &mut Outcome) -> Result<(), Error> {
             .into_iter()
             .filter(|d| d.span.as_ref().is_some_and(|s| s.path == *questionnaire_path)),
     );
-    let Some(site_assessment) = &prepared.assessment else {
+    let Some(site_assessment) = &prepared.linked.assessment else {
         if !out.diagnostics.has_errors() {
             out.diagnostics.push(
                 Diagnostic::error(

@@ -18,13 +18,12 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::watch::{Batch, Change};
 use crate::config::{Config, Overrides};
-use crate::content::site::AssembleOptions;
 use crate::content::{self, Asset, Parsed, Site, SourceDoc, load};
 use crate::diagnostics::Diagnostics;
-use crate::links;
 use crate::output::OutputFile;
+use crate::pipeline::{self, Linked};
 use crate::render::theme::AssetUrls;
-use crate::render::{Plan, PlanEntry, RenderInput, Renderer, Theme, render_entries};
+use crate::render::{PlanEntry, RenderInput, Renderer, Theme, render_entries};
 
 /// One file as served: its bytes, ETag, and (for HTML pages) the version that the page's
 /// live-reload tag reports.
@@ -288,17 +287,10 @@ impl DevSite {
         timer.lap("reload");
         let docs: Vec<Doc> = self.docs.values().cloned().collect();
         timer.lap("clone");
-        let site =
-            content::site::assemble(docs, AssembleOptions { drafts: self.drafts }, &mut diags);
-        timer.lap("assemble");
-        // The search index is rebuilt after the pages are served (see `update_search`).
-        let plan = Plan::new(&cfg, &site, theme, &self.assets, &mut diags);
-        timer.lap("plan");
-        let paths = plan.paths();
-        let graph = links::link(&site, &cfg.base_url, &paths, &mut diags);
-        timer.lap("link");
-        // The questionnaire and answers files are checked on every rebuild, as `build` does.
-        let _ = crate::build::load_assessment(&cfg, &site, &paths, &mut diags);
+        // The same stages as a build (the questionnaire and answers files included); the
+        // search index is rebuilt after the pages are served (see `update_search`).
+        let Linked { site, plan, graph, assessment: _ } =
+            pipeline::link(&cfg, docs, theme, &self.assets, self.drafts, &mut timer, &mut diags);
         if diags.has_errors() {
             return done(diags, vec![], vec![], 0, site.pages.len());
         }

@@ -1,0 +1,73 @@
+//! The one stage sequence from parsed documents to the linked site, which `build`, `check`,
+//! `assess` and `serve` all call: assemble -> plan -> link -> assessment.
+//!
+//! Callers differ only before it (a build reads every file, the dev server re-reads what
+//! changed) and after it (a build writes, the dev server keeps files in memory). A stage that
+//! works on the linked site (governance, evidence, the assessment's pages) is one more step
+//! here and one more field of [`Linked`], and every caller has it at once.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::assessment::{self, Assessment, LearnLink};
+use crate::config::Config;
+use crate::content::site::AssembleOptions;
+use crate::content::{self, Asset, Parsed, Site, SourceDoc};
+use crate::diagnostics::Diagnostics;
+use crate::links::resolve::LinkIndex;
+use crate::links::{self, LinkGraph};
+use crate::render::{Plan, Theme};
+use crate::timer::StageTimer;
+
+/// The site with every link resolved, and what the later stages read.
+pub struct Linked {
+    pub site: Site,
+    /// Every output path and what produces it.
+    pub plan: Plan,
+    pub graph: LinkGraph,
+    /// The readiness assessment, when the site has a valid questionnaire.
+    pub assessment: Option<Assessment>,
+}
+
+/// assemble -> plan -> link -> assessment. Problems go to `diags`; the caller decides what
+/// an error means (a build stops, `check` reports, the dev server keeps the last good site).
+pub fn link(
+    cfg: &Config,
+    docs: Vec<(SourceDoc, Arc<Parsed>)>,
+    theme: &Theme,
+    assets: &[Asset],
+    drafts: bool,
+    timer: &mut StageTimer,
+    diags: &mut Diagnostics,
+) -> Linked {
+    let site = content::site::assemble(docs, AssembleOptions { drafts }, diags);
+    timer.lap("assemble");
+    let plan = Plan::new(cfg, &site, theme, assets, diags);
+    let files = plan.paths();
+    timer.lap("plan");
+    let graph = links::link(&site, &cfg.base_url, &files, diags);
+    timer.lap("link");
+    let assessment = load_assessment(cfg, &site, &files, diags);
+    timer.lap("assessment");
+    Linked { site, plan, graph, assessment }
+}
+
+/// The questionnaire and committed answers, when the site has a questionnaire (a site
+/// without one has no assessment). `learn` links resolve as wikilinks and `.md` links do.
+fn load_assessment(
+    cfg: &Config,
+    site: &Site,
+    files: &HashSet<String>,
+    diags: &mut Diagnostics,
+) -> Option<Assessment> {
+    let path = &cfg.assessment.questionnaire;
+    if !path.is_file() {
+        return None;
+    }
+    let index = LinkIndex::new(site, files);
+    let resolve = |reference: &str| {
+        let (title, url) = index.resolve_reference(&cfg.base_url, reference)?;
+        Ok(LearnLink { title, url })
+    };
+    assessment::load(path, &resolve, diags)
+}
