@@ -69,7 +69,7 @@ pub struct PrepareOptions {
 pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> Option<Prepared> {
     let mut timer = StageTimer::new();
     let cfg = Config::load(root, &opts.overrides, diags)?;
-    let loaded = content::load(&cfg.content_dir(), diags);
+    let loaded = content::load(&cfg.content, diags);
     timer.lap("load");
     let parsed = content::parse(loaded.docs, &cfg.markdown, opts.keep_sources);
     timer.lap("parse");
@@ -166,7 +166,13 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<PathBuf, Bui
     if root.starts_with(&out_real) {
         return refuse("it contains the site");
     }
-    for input in ["content", "templates", "static"] {
+    // The site's content folder as its config names it (`content` when the config cannot be
+    // read: the build reports that itself). Inside the root itself an output may be, when
+    // the root is the content folder (`content_dir = "."`): it is then never read as pages.
+    let content = Config::load(&root, &Overrides::default(), &mut Diagnostics::new())
+        .map(|cfg| cfg.content.rel)
+        .unwrap_or_else(|| "content".into());
+    for input in [content.as_str(), "templates", "static"].into_iter().filter(|i| !i.is_empty()) {
         if out_real.starts_with(root.join(input)) {
             return refuse(&format!("it is inside the site's {input}/ folder"));
         }

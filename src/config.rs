@@ -27,6 +27,60 @@ pub struct Config {
     pub assessment: AssessmentConfig,
     /// Free-form `[extra]`, passed to templates as `site.extra`.
     pub extra: serde_json::Value,
+    /// Where the pages are: `content/` by default, any folder below the root, or the root.
+    pub content: ContentDir,
+}
+
+/// The folder of pages (`content_dir`) and what in it is never a page (`ignore`, and, for a
+/// folder that is the site root, the site's own files: DESIGN section 13).
+#[derive(Debug, Clone)]
+pub struct ContentDir {
+    /// The folder (absolute).
+    pub path: PathBuf,
+    /// As written below the root, `/`-separated: `content`, `docs/handbook`, or `` for the
+    /// root itself.
+    pub rel: String,
+    /// The `ignore` globs, matched against paths relative to the folder.
+    pub ignore: globset::GlobSet,
+}
+
+/// Names that are never pages when the pages are the whole site (`content_dir = "."`):
+/// the site's own folders and the build tools' ones. Dot-folders (`.obsidian`, `.git`,
+/// `.trash`) and the output (any folder holding an opsbook manifest) are skipped too.
+pub const NOT_CONTENT: &[&str] = &["templates", "static", "target", "node_modules"];
+
+impl ContentDir {
+    /// `content/` (or `docs/`): the prefix a content path takes below the root, for messages.
+    pub fn prefix(&self) -> String {
+        if self.rel.is_empty() { String::new() } else { format!("{}/", self.rel) }
+    }
+
+    /// Whether the pages are the whole site root.
+    pub fn is_root(&self) -> bool {
+        self.rel.is_empty()
+    }
+
+    /// Whether `rel` (relative to the folder, `/`-separated) is never content: an `ignore`
+    /// glob matches it, or, for the root, it is one of the site's own folders.
+    pub fn excluded(&self, rel: &str) -> bool {
+        if self.ignore.is_match(rel) {
+            return true;
+        }
+        let first = rel.split('/').next().unwrap_or("");
+        self.is_root()
+            && (NOT_CONTENT.contains(&first)
+                || rel == CONFIG_FILE
+                || rel.split('/').any(|part| part == "node_modules"))
+    }
+
+    /// The default for a site without `content_dir` and `ignore` (tests, tools).
+    pub fn default_at(root: &Path) -> ContentDir {
+        ContentDir {
+            path: root.join("content"),
+            rel: "content".into(),
+            ignore: globset::GlobSet::empty(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -54,8 +108,9 @@ pub struct AssessmentConfig {
     pub questionnaire: PathBuf,
 }
 
-/// The questionnaire's path when `[assessment] questionnaire` is not set.
-pub const DEFAULT_QUESTIONNAIRE: &str = "content/assessment/questionnaire.toml";
+/// The questionnaire's path when `[assessment] questionnaire` is not set, below the content
+/// folder.
+pub const DEFAULT_QUESTIONNAIRE: &str = "assessment/questionnaire.toml";
 
 /// Where the site is published: an optional origin (`https://example.com`) and a path that
 /// starts and ends with `/` (`/` or `/kb/`). Every internal URL starts with the path.
@@ -139,6 +194,8 @@ impl BaseUrl {
 #[derive(Debug)]
 struct RawConfig {
     title: Option<String>,
+    content_dir: Option<String>,
+    ignore: Option<Vec<String>>,
     base_url: Option<String>,
     description: Option<String>,
     language: Option<String>,
@@ -171,6 +228,8 @@ struct RawGovernance {
 
 const TOP_KEYS: &[&str] = &[
     "title",
+    "content_dir",
+    "ignore",
     "base_url",
     "description",
     "language",
@@ -270,12 +329,17 @@ impl Config {
                         .and_then(|v| toml_input::deserialize::<bool>(&source, v, diags))
                 };
             let sub = |name: &str| toml_input::get(top, name).and_then(|v| v.get_ref().as_table());
-            let top = Some(top);
+            let list = |key: &str, diags: &mut Diagnostics| {
+                toml_input::get(top, key)
+                    .and_then(|v| toml_input::deserialize::<Vec<String>>(&source, v, diags))
+            };
             RawConfig {
-                title: field(top, "title", diags),
-                base_url: field(top, "base_url", diags),
-                description: field(top, "description", diags),
-                language: field(top, "language", diags),
+                title: field(Some(top), "title", diags),
+                content_dir: field(Some(top), "content_dir", diags),
+                ignore: list("ignore", diags),
+                base_url: field(Some(top), "base_url", diags),
+                description: field(Some(top), "description", diags),
+                language: field(Some(top), "language", diags),
                 markdown: Some(RawMarkdown {
                     unsafe_html: flag(sub("markdown"), "unsafe_html", diags),
                 }),
@@ -358,6 +422,8 @@ impl Config {
             }),
         };
 
+        let content =
+            content_dir(root, &source, top, raw.content_dir, raw.ignore.unwrap_or_default(), diags);
         let questionnaire_span = || {
             toml_input::get(top, "assessment")
                 .and_then(|a| a.get_ref().as_table())
@@ -367,7 +433,7 @@ impl Config {
         };
         let questionnaire = match raw.assessment.and_then(|a| a.questionnaire) {
             None => {
-                let path = root.join(DEFAULT_QUESTIONNAIRE);
+                let path = content.path.join(DEFAULT_QUESTIONNAIRE);
                 if path.exists() && !crate::content::load::inside(root, &path) {
                     diags.push(
                         Diagnostic::error(
@@ -394,7 +460,8 @@ impl Config {
                                 format!("the questionnaire `{rel}` is not a path inside the site"),
                             )
                             .with_help(format!(
-                                "write a path relative to the site root, without `..`, like \"{DEFAULT_QUESTIONNAIRE}\""
+                                "write a path relative to the site root, without `..`, like \"{}{DEFAULT_QUESTIONNAIRE}\"",
+                                content.prefix()
                             )),
                     );
                 } else if !path.is_file() {
@@ -406,7 +473,8 @@ impl Config {
                                 format!("the questionnaire `{rel}` does not exist"),
                             )
                             .with_help(format!(
-                                "the path is relative to the site root; the default is \"{DEFAULT_QUESTIONNAIRE}\""
+                                "the path is relative to the site root; the default is \"{}{DEFAULT_QUESTIONNAIRE}\"",
+                                content.prefix()
                             )),
                     );
                 } else if !crate::content::load::inside(root, &path) {
@@ -446,11 +514,12 @@ impl Config {
             search: SearchConfig { enabled: raw.search.and_then(|s| s.enabled).unwrap_or(true) },
             assessment: AssessmentConfig { questionnaire },
             extra,
+            content,
         })
     }
 
     pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
+        self.content.path.clone()
     }
 
     pub fn templates_dir(&self) -> PathBuf {
@@ -460,6 +529,72 @@ impl Config {
     pub fn static_dir(&self) -> PathBuf {
         self.root.join("static")
     }
+}
+
+/// `content_dir` (a folder below the root, or `.`) and the `ignore` globs (`*` never crosses
+/// `/`, `**` is any number of folders, case-sensitive: DESIGN sections 8 and 13).
+fn content_dir(
+    root: &Path,
+    source: &TomlSource<'_>,
+    top: &toml::de::DeTable<'_>,
+    written: Option<String>,
+    ignore: Vec<String>,
+    diags: &mut Diagnostics,
+) -> ContentDir {
+    let span = |key: &str| toml_input::get(top, key).map(|v| v.span()).unwrap_or(0..0);
+    let mut rel = written.unwrap_or_else(|| "content".into()).replace('\\', "/");
+    if rel == "." || rel == "./" {
+        rel.clear();
+    }
+    let rel = rel.trim_end_matches('/').to_string();
+    let plain = rel.is_empty()
+        || Path::new(&rel).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    let rel = if plain {
+        rel
+    } else {
+        diags.push(
+            source
+                .error(span("content_dir"), format!("`content_dir = \"{rel}\"` is not a folder inside the site"))
+                .with_help("write a folder below the site root, like \"content\" or \"docs\", or \".\" for the root itself"),
+        );
+        "content".into()
+    };
+    let path = if rel.is_empty() { root.to_path_buf() } else { root.join(&rel) };
+    if !rel.is_empty() && path.exists() && !crate::content::load::inside(root, &path) {
+        diags.push(
+            source
+                .error(
+                    span("content_dir"),
+                    format!("`{rel}` is a link to a folder outside the site"),
+                )
+                .with_help("a site reads only files inside its root"),
+        );
+    }
+    let mut set = globset::GlobSetBuilder::new();
+    let entries: Vec<_> = toml_input::get(top, "ignore")
+        .and_then(|v| match v.get_ref() {
+            toml::de::DeValue::Array(items) => Some(items.iter().map(|i| i.span()).collect()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    for (i, pattern) in ignore.iter().enumerate() {
+        let at = entries.get(i).cloned().unwrap_or_else(|| span("ignore"));
+        match globset::GlobBuilder::new(pattern.trim_start_matches('/'))
+            .literal_separator(true)
+            .build()
+        {
+            Ok(glob) => {
+                set.add(glob);
+            }
+            Err(err) => diags.push(
+                source
+                    .error(at, format!("`{pattern}` is not a valid glob: {}", err.kind()))
+                    .with_help("`*` matches within one folder, `**` any number of folders: \"_templates/**\""),
+            ),
+        }
+    }
+    let ignore = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    ContentDir { path, rel, ignore }
 }
 
 /// The nearest folder from `start` upward that holds `opsbook.toml`.

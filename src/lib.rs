@@ -210,7 +210,16 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         Command::New(args) => {
             let root = site_root(args.root.root.as_deref())?;
-            let file = scaffold::new_doc_path(&root.join("content"), &args.path)?;
+            out.root = Some(root.clone());
+            // The content folder is the config's: a config that cannot be read is reported.
+            let Some(cfg) =
+                config::Config::load(&root, &Overrides::default(), &mut out.diagnostics)
+            else {
+                out.failed = true;
+                out.failure_note = Some("nothing was written");
+                return Ok(out);
+            };
+            let file = scaffold::new_doc_path(&cfg.content, &args.path)?;
             scaffold::new_doc(&file, args.title.as_deref(), dates::today())?;
             let shown = file.strip_prefix(&root).unwrap_or(&file);
             out.stdout

@@ -5,6 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::config::ContentDir;
 use crate::content::slug::title_from_name;
 
 #[derive(Debug, Error)]
@@ -13,7 +14,7 @@ pub enum ScaffoldError {
     NotEmpty(PathBuf),
     #[error("{0} already exists; choose another name")]
     Exists(PathBuf),
-    #[error("`{0}` must be a relative path below content/, without `..`")]
+    #[error("`{0}` must be a relative path to a new page in the content folder, without `..`")]
     BadPath(String),
     #[error(
         "{0} is a symbolic link; `opsbook new` only creates files in real folders below content/ (a build does not follow linked folders either)"
@@ -113,10 +114,13 @@ pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Scaffo
     Ok(written)
 }
 
-/// The path below `content/` for `opsbook new PATH`.
-pub fn new_doc_path(content_dir: &Path, path: &Path) -> Result<PathBuf, ScaffoldError> {
+/// The path in the content folder for `opsbook new PATH` (PATH may start with the content
+/// folder's own name, as `content/ops/x`).
+pub fn new_doc_path(content: &ContentDir, path: &Path) -> Result<PathBuf, ScaffoldError> {
+    let content_dir = content.path.as_path();
     let text = path.to_string_lossy().replace('\\', "/");
-    let text = text.strip_prefix("content/").unwrap_or(&text);
+    let prefix = content.prefix();
+    let text = text.strip_prefix(prefix.as_str()).filter(|_| !prefix.is_empty()).unwrap_or(&text);
     let text = text.strip_suffix(".md").unwrap_or(text);
     let rel = Path::new(text);
     let ok = !text.is_empty()
@@ -217,14 +221,21 @@ mod tests {
 
     #[test]
     fn new_paths_stay_below_content() {
-        let c = Path::new("/site/content");
+        let content = ContentDir::default_at(Path::new("/site"));
+        let c = content.path.as_path();
         assert_eq!(
-            new_doc_path(c, Path::new("fulfillment/returns")).unwrap(),
+            new_doc_path(&content, Path::new("fulfillment/returns")).unwrap(),
             c.join("fulfillment/returns.md")
         );
-        assert_eq!(new_doc_path(c, Path::new("content/a.md")).unwrap(), c.join("a.md"));
+        assert_eq!(new_doc_path(&content, Path::new("content/a.md")).unwrap(), c.join("a.md"));
+        let docs = ContentDir {
+            rel: "docs".into(),
+            path: Path::new("/site/docs").into(),
+            ..content.clone()
+        };
+        assert_eq!(new_doc_path(&docs, Path::new("docs/a")).unwrap(), Path::new("/site/docs/a.md"));
         for bad in ["../x", "/etc/x", "", "a/../../b", "ops/", "ops/.md"] {
-            assert!(new_doc_path(c, Path::new(bad)).is_err(), "{bad}");
+            assert!(new_doc_path(&content, Path::new(bad)).is_err(), "{bad}");
         }
     }
 

@@ -12,7 +12,9 @@ use walkdir::WalkDir;
 
 use super::frontmatter::{self, FrontMatter};
 use super::markdown::MARKER;
+use crate::config::ContentDir;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::output::MARKER_FILE;
 
 /// A Markdown file as read from disk.
 #[derive(Debug, Clone)]
@@ -58,17 +60,31 @@ fn is_data_file(rel: &str) -> bool {
     rel.ends_with(".toml")
 }
 
-/// The Markdown files (relative path, file) and assets below `content_dir`, sorted.
-pub fn walk(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(String, PathBuf)>, Vec<Asset>) {
+/// The Markdown files (relative path, file) and assets of the content folder, sorted.
+/// Editor leftovers and dot-folders are never content, nor is what `ignore` names, nor,
+/// when the content folder is the site root, the site's own folders and its output.
+pub fn walk(content: &ContentDir, diags: &mut Diagnostics) -> (Vec<(String, PathBuf)>, Vec<Asset>) {
+    let content_dir = content.path.as_path();
     let mut md_files = Vec::new();
     let mut assets = Vec::new();
     if !content_dir.is_dir() {
         return (md_files, assets);
     }
-    let walker = WalkDir::new(content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    let skip = |e: &walkdir::DirEntry| {
+        if e.depth() == 0 {
+            return false;
+        }
+        if is_ignored_name(&e.file_name().to_string_lossy()) {
+            return true;
+        }
+        let Ok(rel) = e.path().strip_prefix(content_dir) else { return true };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        content.excluded(&rel)
+            // An output folder (its manifest says so) is never content.
+            || (content.is_root() && e.file_type().is_dir() && e.path().join(MARKER_FILE).is_file())
+    };
+    let walker =
+        WalkDir::new(content_dir).sort_by_file_name().into_iter().filter_entry(|e| !skip(e));
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -117,7 +133,7 @@ pub fn walk(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(String, PathBu
                     Some(Span::file(entry.path())),
                     "skipped: the symbolic link points outside the content folder",
                 )
-                .with_help("copy the file into content/ instead"),
+                .with_help("copy the file into the content folder instead"),
             );
             continue;
         }
@@ -138,9 +154,10 @@ pub fn inside(dir: &Path, path: &Path) -> bool {
     }
 }
 
-/// Walks `content_dir` and reads every Markdown file. A missing folder is an empty site.
-pub fn load(content_dir: &Path, diags: &mut Diagnostics) -> Loaded {
-    let (md_files, assets) = walk(content_dir, diags);
+/// Walks the content folder and reads every Markdown file. A missing folder is an empty
+/// site.
+pub fn load(content: &ContentDir, diags: &mut Diagnostics) -> Loaded {
+    let (md_files, assets) = walk(content, diags);
     let results: Vec<(Option<SourceDoc>, Diagnostics)> = md_files
         .into_par_iter()
         .map(|(rel, file)| {

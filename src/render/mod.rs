@@ -230,7 +230,7 @@ impl Plan {
 }
 
 fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Origin) -> String {
-    let content = |rel: &str| format!("content/{rel}");
+    let content = |rel: &str| format!("{}{rel}", cfg.content.prefix());
     match origin {
         Origin::Page(id) => content(&site.pages[*id].rel),
         Origin::SectionListing(s, n) => {

@@ -145,11 +145,15 @@ fn rebuild_loop(
     color: bool,
 ) {
     let root = site.root().to_path_buf();
-    let mut watched: Vec<PathBuf> = ["content", "templates", "static"]
-        .iter()
-        .map(|d| root.join(d))
-        .filter(|d| d.is_dir())
-        .collect();
+    // The input folders; those that do not exist yet are watched once they appear.
+    let inputs =
+        |site: &DevSite| [site.content().path, root.join("templates"), root.join("static")];
+    let mut watched: Vec<PathBuf> = Vec::new();
+    for dir in inputs(&site) {
+        if dir.is_dir() && watcher.watch(&dir, notify::RecursiveMode::Recursive).is_ok() {
+            watched.push(dir);
+        }
+    }
     // The questionnaire's folder (answers files live beside it), when it is not in content/.
     let mut assessment_dir: Option<PathBuf> = None;
     let mut debouncer = Debouncer::new(QUIET, BURST_QUIET, MAX_WAIT);
@@ -204,20 +208,21 @@ fn rebuild_loop(
         if questionnaire_dir != assessment_dir {
             if let Some(dir) = &questionnaire_dir
                 && dir.is_dir()
-                && !dir.starts_with(root.join("content"))
+                && !dir.starts_with(site.content().path)
             {
                 let _ = watcher.watch(dir, notify::RecursiveMode::Recursive);
             }
             assessment_dir = questionnaire_dir;
         }
+        let content = site.content();
         for path in first.into_iter().chain(rx.try_iter()) {
-            if let Some(change) = classify(&root, assessment_dir.as_deref(), &path) {
+            if let Some(change) = classify(&root, &content, assessment_dir.as_deref(), &path) {
                 debouncer.add(Instant::now(), change);
             }
         }
         let Some(batch) = debouncer.take_if_due(Instant::now()) else { continue };
         // Folders created after the server started are watched from now on.
-        for dir in ["content", "templates", "static"].map(|d| root.join(d)) {
+        for dir in inputs(&site) {
             if dir.is_dir()
                 && !watched.contains(&dir)
                 && watcher.watch(&dir, notify::RecursiveMode::Recursive).is_ok()

@@ -153,6 +153,14 @@ impl DevSite {
         self.cfg.as_ref().map_or_else(|| "the site".to_string(), |c| c.title.clone())
     }
 
+    /// The content folder and what in it is skipped (the default before the config is read).
+    pub fn content(&self) -> crate::config::ContentDir {
+        self.cfg.as_ref().map_or_else(
+            || crate::config::ContentDir::default_at(&self.root),
+            |c| c.content.clone(),
+        )
+    }
+
     pub fn root(&self) -> &std::path::Path {
         &self.root
     }
@@ -399,7 +407,7 @@ impl DevSite {
             }
             _ => {
                 let mut walk_diags = Diagnostics::new();
-                let (md_files, assets) = load::walk(&content_dir, &mut walk_diags);
+                let (md_files, assets) = load::walk(&cfg.content, &mut walk_diags);
                 self.walk_diags = walk_diags;
                 self.assets = assets;
                 let present: std::collections::HashSet<&str> =

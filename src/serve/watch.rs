@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::config::CONFIG_FILE;
+use crate::config::{CONFIG_FILE, ContentDir};
 use crate::content::load::is_ignored_name;
 
 /// How long the files must be quiet before a rebuild starts.
@@ -43,10 +43,15 @@ pub enum Change {
 
 /// Sorts one changed path. `None` for paths the site does not read: editor leftovers,
 /// the output folder, version control. `assessment` is the questionnaire's folder.
-pub fn classify(root: &Path, assessment: Option<&Path>, path: &Path) -> Option<Change> {
+pub fn classify(
+    root: &Path,
+    content: &ContentDir,
+    assessment: Option<&Path>,
+    path: &Path,
+) -> Option<Change> {
     if let Some(dir) = assessment
         && path.starts_with(dir)
-        && !dir.starts_with(root.join("content"))
+        && !dir.starts_with(&content.path)
     {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         return (!is_ignored_name(&name)).then_some(Change::Questionnaire);
@@ -59,13 +64,21 @@ pub fn classify(root: &Path, assessment: Option<&Path>, path: &Path) -> Option<C
     let first = parts.next()?.as_os_str().to_str()?;
     let rest = parts.as_path().to_string_lossy().replace('\\', "/");
     match first {
-        CONFIG_FILE if rest.is_empty() => Some(Change::Config),
-        "templates" => Some(Change::Template),
-        "static" if !rest.is_empty() => Some(Change::Static(rest)),
-        "static" => Some(Change::Template),
-        "content" => Some(Change::Content(rest)),
-        _ => None,
+        CONFIG_FILE if rest.is_empty() => return Some(Change::Config),
+        "templates" => return Some(Change::Template),
+        "static" if !rest.is_empty() => return Some(Change::Static(rest)),
+        "static" => return Some(Change::Template),
+        _ => {}
     }
+    let in_content = path.strip_prefix(&content.path).ok()?;
+    let in_content = in_content.to_string_lossy().replace('\\', "/");
+    // What the content walk skips is no reason to rebuild: `ignore`d paths, and, when the
+    // content folder is the root, the output (a folder holding an opsbook manifest).
+    let output = content.is_root() && root.join(first).join(crate::output::MARKER_FILE).is_file();
+    if content.excluded(&in_content) || output || (in_content.is_empty() && !content.is_root()) {
+        return None;
+    }
+    Some(Change::Content(in_content))
 }
 
 /// Changes collected over one quiet period.
@@ -137,14 +150,9 @@ pub fn watch(root: &Path, events: Sender<PathBuf>) -> notify::Result<notify::Rec
             }
         }
     })?;
-    // The root itself, not recursively: opsbook.toml, and input folders created later.
+    // The root itself, not recursively: opsbook.toml, and input folders created later. The
+    // serve loop adds the input folders (the content folder is the config's).
     watcher.watch(root, RecursiveMode::NonRecursive)?;
-    for dir in ["content", "templates", "static"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            watcher.watch(&path, RecursiveMode::Recursive)?;
-        }
-    }
     Ok(watcher)
 }
 
@@ -155,6 +163,7 @@ mod tests {
     #[test]
     fn paths_sort_into_kinds_of_change() {
         let root = Path::new("/site");
+        let content = ContentDir::default_at(root);
         let cases = [
             ("/site/opsbook.toml", Some(Change::Config)),
             (
@@ -177,20 +186,56 @@ mod tests {
             ("/elsewhere/content/a.md", None),
         ];
         for (path, want) in cases {
-            assert_eq!(classify(root, None, Path::new(path)), want, "{path}");
+            assert_eq!(classify(root, &content, None, Path::new(path)), want, "{path}");
         }
         // A questionnaire kept outside content/ is watched as its own kind of change.
         let outside = Some(Path::new("/site/readiness"));
         assert_eq!(
-            classify(root, outside, Path::new("/site/readiness/q.toml")),
+            classify(root, &content, outside, Path::new("/site/readiness/q.toml")),
             Some(Change::Questionnaire)
         );
-        assert_eq!(classify(root, outside, Path::new("/site/readiness/.q.toml.swp")), None);
+        assert_eq!(
+            classify(root, &content, outside, Path::new("/site/readiness/.q.toml.swp")),
+            None
+        );
         let inside = Some(Path::new("/site/content/assessment"));
         assert_eq!(
-            classify(root, inside, Path::new("/site/content/assessment/questionnaire.toml")),
+            classify(
+                root,
+                &content,
+                inside,
+                Path::new("/site/content/assessment/questionnaire.toml")
+            ),
             Some(Change::Content("assessment/questionnaire.toml".into()))
         );
+    }
+
+    #[test]
+    fn a_vault_at_the_root_is_content_but_for_the_sites_own_folders() {
+        let root = Path::new("/vault");
+        let mut ignore = globset::GlobSetBuilder::new();
+        ignore.add(
+            globset::GlobBuilder::new("_templates/**").literal_separator(true).build().unwrap(),
+        );
+        let content = ContentDir {
+            path: root.to_path_buf(),
+            rel: String::new(),
+            ignore: ignore.build().unwrap(),
+        };
+        let cases = [
+            ("/vault/opsbook.toml", Some(Change::Config)),
+            ("/vault/Daily note.md", Some(Change::Content("Daily note.md".into()))),
+            ("/vault/ops/pick.md", Some(Change::Content("ops/pick.md".into()))),
+            ("/vault/templates/page.html", Some(Change::Template)),
+            ("/vault/_templates/daily.md", None),
+            ("/vault/.obsidian/workspace.json", None),
+            ("/vault/.trash/old.md", None),
+            ("/vault/node_modules/x/readme.md", None),
+            ("/vault/target/doc.md", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(classify(root, &content, None, Path::new(path)), want, "{path}");
+        }
     }
 
     fn at(base: Instant, ms: u64) -> Instant {

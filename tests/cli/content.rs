@@ -133,3 +133,66 @@ fn link_hints_name_pages_of_the_site_being_built() {
     let run = site.run(&["check"]).fails(1);
     run.stderr_has(&["such as \"ops/count.md\", or a wikilink such as \"[[count]]\""]);
 }
+
+#[test]
+fn a_vault_builds_in_place_without_its_tooling_folders() {
+    let site = TestSite::fixture("content_dir/vault");
+    let run = site.run(&["build"]).ok();
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let pages: Vec<String> = site
+        .tree("public")
+        .into_keys()
+        .filter(|p| {
+            p.ends_with("index.html") && !p.starts_with("tags/") && !p.starts_with("search/")
+        })
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            "drafts/deep/keep/index.html",
+            "drafts/deep/index.html",
+            "drafts/index.html",
+            "index.html",
+            "notes/index.html",
+            "notes/pick/index.html"
+        ]
+        .map(String::from)
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>(),
+    );
+    assert!(site.exists("public/files/list.txt"), "static/ is still the static folder");
+    assert!(site.read("public/index.html").contains("href=\"/notes/pick/\""));
+    // The output sits in the vault, and the next build does not read it as notes.
+    let again = site.run(&["build"]).ok();
+    assert!(again.stdout.starts_with("Built 6 pages"), "{}", again.stdout);
+}
+
+#[test]
+fn a_content_dir_moves_the_pages_and_what_refers_to_them() {
+    let site = TestSite::fixture("content_dir/docs");
+    let run = site.run(&["build"]).ok();
+    assert!(run.stdout.starts_with("Built 4 pages"), "{}", run.stdout);
+    assert!(site.exists("public/guides/g/index.html") && !site.exists("public/stray/index.html"));
+    site.run(&["new", "docs/guides/returns", "--title", "Returns"]).ok();
+    assert!(site.read("docs/guides/returns.md").contains("title = \"Returns\""));
+    site.run(&["build", "--output", "docs/out"])
+        .fails(1)
+        .stderr_has(&["refusing to write to docs/out: it is inside the site's docs/ folder"]);
+    site.write("docs/bad.md", "+++\nweight = \"x\"\n+++\n");
+    site.run(&["check"]).fails(1).stderr_has(&["docs/bad.md:2:10: error:"]);
+}
+
+#[test]
+fn content_dir_and_ignore_are_checked() {
+    let site = TestSite::fixture("content_dir/docs");
+    site.write(
+        "opsbook.toml",
+        "title = \"Docs\"\ncontent_dir = \"../elsewhere\"\nignore = [\"ok/**\", \"[bad\"]\n",
+    );
+    site.run(&["check"]).fails(1).stderr_has(&[
+        "opsbook.toml:2:15: error: `content_dir = \"../elsewhere\"` is not a folder inside the site",
+        "opsbook.toml:3:20: error: `[bad` is not a valid glob",
+    ]);
+}
