@@ -77,7 +77,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let shared = Arc::new(Shared::new(snapshot(&site, &first)));
 
     let (tx, rx) = std::sync::mpsc::channel();
-    let watcher = watch::watch(&opts.root, tx)?;
+    // The input folders are watched before the server says it is ready, so that no save
+    // made right after is missed.
+    let inputs = [site.content().path, opts.root.join("templates"), opts.root.join("static")];
+    let watcher = watch::watch(&opts.root, &inputs, tx)?;
     {
         let shared = shared.clone();
         let color = opts.color;
@@ -148,12 +151,8 @@ fn rebuild_loop(
     // The input folders; those that do not exist yet are watched once they appear.
     let inputs =
         |site: &DevSite| [site.content().path, root.join("templates"), root.join("static")];
-    let mut watched: Vec<PathBuf> = Vec::new();
-    for dir in inputs(&site) {
-        if dir.is_dir() && watcher.watch(&dir, notify::RecursiveMode::Recursive).is_ok() {
-            watched.push(dir);
-        }
-    }
+    // `watch::watch` watches those that existed at the start.
+    let mut watched: Vec<PathBuf> = inputs(&site).into_iter().filter(|d| d.is_dir()).collect();
     // The questionnaire's folder (answers files live beside it), when it is not in content/.
     let mut assessment_dir: Option<PathBuf> = None;
     let mut debouncer = Debouncer::new(QUIET, BURST_QUIET, MAX_WAIT);

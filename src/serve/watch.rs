@@ -136,7 +136,11 @@ impl Debouncer {
 
 /// Starts watching the site's inputs; every relevant path is sent to `events`. The
 /// watcher stops when the returned value is dropped.
-pub fn watch(root: &Path, events: Sender<PathBuf>) -> notify::Result<notify::RecommendedWatcher> {
+pub fn watch(
+    root: &Path,
+    inputs: &[PathBuf],
+    events: Sender<PathBuf>,
+) -> notify::Result<notify::RecommendedWatcher> {
     let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         let Ok(event) = result else { return };
         let relevant =
@@ -150,9 +154,12 @@ pub fn watch(root: &Path, events: Sender<PathBuf>) -> notify::Result<notify::Rec
             }
         }
     })?;
-    // The root itself, not recursively: opsbook.toml, and input folders created later. The
-    // serve loop adds the input folders (the content folder is the config's).
+    // The root itself, not recursively: opsbook.toml, and input folders created later (the
+    // serve loop watches those once they appear).
     watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for dir in inputs.iter().filter(|d| d.is_dir()) {
+        watcher.watch(dir, RecursiveMode::Recursive)?;
+    }
     Ok(watcher)
 }
 

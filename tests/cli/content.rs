@@ -196,3 +196,17 @@ fn content_dir_and_ignore_are_checked() {
         "opsbook.toml:3:20: error: `[bad` is not a valid glob",
     ]);
 }
+
+#[test]
+fn serving_a_vault_rebuilds_when_a_note_changes_and_not_for_its_tooling() {
+    let site = TestSite::fixture("content_dir/vault");
+    let mut server = ServeProcess::start(&site.root, &[]);
+    assert!(server.wait_for("Serving"), "{}", server.stop());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    site.write(".obsidian/workspace.json", "{\"changed\": true}");
+    site.write("notes/pick.md", "# Pick\n\nPick the order, then scan it.\n");
+    assert!(server.wait_for("Rebuilt"), "{}", server.stop());
+    let lines = server.stop();
+    assert!(lines.contains("notes/pick/index.html"), "{lines}");
+    assert!(!lines.contains("obsidian"), "{lines}");
+}

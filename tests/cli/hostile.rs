@@ -424,52 +424,13 @@ fn template_cycles_are_reported_at_the_tag_that_closes_them() {
 #[test]
 fn serve_with_a_relative_root_rebuilds_after_an_edit() {
     let site = TestSite::fixture("basic");
-    let port = free_port();
     let parent = site.root.parent().unwrap().to_path_buf();
-    let mut child = command(&parent, &["serve", "--root", "./site", "--port", &port.to_string()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Lines arrive on a channel, so that waiting for one can time out.
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut lines = Vec::new();
-    let mut wait_for = |needle: &str| {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    let found = line.contains(needle);
-                    lines.push(line);
-                    if found {
-                        return true;
-                    }
-                }
-                Err(_) => return false,
-            }
-        }
-        false
-    };
-    let serving = wait_for("Serving");
+    let mut server = ServeProcess::start(&parent, &["--root", "./site"]);
+    let serving = server.wait_for("Serving");
     std::thread::sleep(Duration::from_millis(300));
     site.write("content/guide.md", &format!("{}\nEdited.\n", site.read("content/guide.md")));
-    let rebuilt = serving && wait_for("Rebuilt");
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(rebuilt, "no rebuild after an edit with --root ./site:\n{}", lines.join("\n"));
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    let rebuilt = serving && server.wait_for("Rebuilt");
+    assert!(rebuilt, "no rebuild after an edit with --root ./site:\n{}", server.stop());
 }
 
 #[test]

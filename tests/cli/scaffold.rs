@@ -55,5 +55,5 @@ fn new_writes_a_process_doc_with_every_governance_field() {
     site.run(&["new", "ops/cycle-audit"]).fails(1).stderr_has(&["already exists"]);
     site.run(&["new", "../escape"])
         .fails(1)
-        .stderr_has(&["must be a relative path below content/"]);
+        .stderr_has(&["must be a relative path to a new page in the content folder"]);
 }

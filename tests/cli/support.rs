@@ -274,3 +274,69 @@ pub fn broken_links(files: &BTreeMap<String, Vec<u8>>, base: &str) -> Vec<String
     assert!(checked > 0, "the walk found no internal links at all");
     broken
 }
+
+/// `opsbook serve` on a free port, with its standard output read line by line so that a
+/// test can wait for a line with a deadline. The server is killed when this is dropped.
+pub struct ServeProcess {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl ServeProcess {
+    /// Starts `opsbook serve --port <free> ARGS...` in `dir`.
+    pub fn start(dir: &Path, args: &[&str]) -> ServeProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = port.to_string();
+        let mut all = vec!["serve", "--port", port.as_str()];
+        all.extend_from_slice(args);
+        let mut child = command(dir, &all)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the opsbook binary runs");
+        let (tx, lines) = std::sync::mpsc::channel::<String>();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        ServeProcess { child, lines, seen: Vec::new() }
+    }
+
+    /// Waits up to 30 s for a line containing `needle`.
+    pub fn wait_for(&mut self, needle: &str) -> bool {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    self.seen.push(line);
+                    if found {
+                        return true;
+                    }
+                }
+                Err(_) => return false,
+            }
+        }
+        false
+    }
+
+    /// Stops the server and returns every line it printed.
+    pub fn stop(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.seen.join("\n")
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
