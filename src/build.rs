@@ -387,8 +387,9 @@ fn list_files(dir: &Path) -> HashSet<String> {
 /// the next write or delete reach through it, outside the output. Nothing is followed.
 pub fn scrub_standby(standby: &Path) -> Result<(), BuildError> {
     let Ok(meta) = std::fs::symlink_metadata(standby) else { return Ok(()) };
-    if !meta.is_dir() {
-        // `commit` refuses it with a clear message.
+    // A folder that is not opsbook's (no manifest of its own) is left as it is: `commit`
+    // refuses it with a clear message.
+    if !meta.is_dir() || Manifest::read(&standby.join(MARKER_FILE)).is_none() {
         return Ok(());
     }
     for entry in WalkDir::new(standby).min_depth(1) {

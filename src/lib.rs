@@ -347,13 +347,18 @@ fn refuse_input_as_output(
     if same(&cfg.assessment.questionnaire) {
         return refuse("the site's questionnaire");
     }
-    for dir in [cfg.content_dir(), cfg.templates_dir(), cfg.static_dir()] {
+    let content = if cfg.content.is_root() {
+        "the site root, which is its content folder".to_string()
+    } else {
+        format!("the site's {} folder", cfg.content.prefix())
+    };
+    for (dir, name) in [
+        (cfg.content_dir(), content),
+        (cfg.templates_dir(), "the site's templates/ folder".into()),
+        (cfg.static_dir(), "the site's static/ folder".into()),
+    ] {
         if resolved(&dir).is_some_and(|d| target.starts_with(d)) {
-            let name =
-                dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            return refuse(&format!(
-                "inside the site's {name}/ folder, which the site is built from"
-            ));
+            return refuse(&format!("inside {name}, which the site is built from"));
         }
     }
     // Any other file the site reads, under any name (a hard link elsewhere, say).

@@ -120,6 +120,19 @@ fn built_twice() -> TestSite {
 }
 
 #[test]
+fn a_foreign_folder_in_the_standbys_place_keeps_its_links() {
+    let site = TestSite::fixture("basic");
+    let standby = site.path(".public.opsbook-prev");
+    std::fs::create_dir_all(&standby).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", standby.join("mine")).unwrap();
+    site.run(&["build"]).fails(1).stderr_has(&["has no .opsbook marker that opsbook wrote"]);
+    assert!(
+        std::fs::symlink_metadata(standby.join("mine")).is_ok(),
+        "a link of the user's was removed"
+    );
+}
+
+#[test]
 fn manifest_entries_that_point_outside_the_standby_are_never_deleted() {
     let site = built_twice();
     let victims = outside(&site, "victims");
