@@ -1,5 +1,11 @@
 //! Rendering: turns the linked site into [`OutputFile`]s. Never touches the disk.
 //!
+//! By what it produces: `plan` (every output path and its producer), `page` (page, section
+//! and home views), `generated` (tag pages, redirects, 404, search page, sitemap, robots),
+//! `fingerprint` (the dev server's change detection), `context` (the template data types)
+//! and `theme` (templates and static files). This file holds the renderer itself: the shared
+//! navigation, link filling and live-reload injection.
+//!
 //! First a [`Plan`] lists every output path and what produces it, which catches two things
 //! writing one file and tells the link stage which files exist. Then each entry is rendered
 //! in parallel and handed to a sink: `build` writes as it goes (so a 10,000-page site is
@@ -8,6 +14,10 @@
 //! every list a page shows is bounded, so per-page work does not grow with the site.
 
 pub mod context;
+mod fingerprint;
+mod generated;
+mod page;
+mod plan;
 pub mod theme;
 
 use std::collections::{HashMap, HashSet};
@@ -31,6 +41,10 @@ use crate::links::{LinkGraph, Resolved};
 use crate::output::{Body, OutputFile, index_path};
 
 use context::*;
+use generated::sitemap;
+use page::summarise;
+pub use plan::{Origin, Plan, PlanEntry};
+use plan::{describe, listing_path, pages_of};
 pub use theme::Theme;
 
 /// Pages a section listing (or tag page) shows at once.
@@ -39,221 +53,6 @@ pub const LISTING_PAGE_SIZE: usize = 50;
 pub const NAV_PAGE_LIMIT: usize = 30;
 /// Backlinks a page lists.
 pub const BACKLINK_LIMIT: usize = 30;
-
-/// What produces one output file.
-#[derive(Debug, Clone)]
-pub enum Origin {
-    Page(PageId),
-    /// Page `n` (>= 2) of a section's listing.
-    SectionListing(SectionId, usize),
-    TagIndex,
-    /// Page `n` (>= 1) of a tag's listing.
-    Tag(usize, usize),
-    Alias(usize),
-    NotFound,
-    Sitemap,
-    Robots,
-    Static(Body),
-    Asset(usize),
-    /// The search page (`search/index.html`).
-    SearchPage,
-}
-
-#[derive(Debug, Clone)]
-pub struct PlanEntry {
-    pub path: String,
-    pub origin: Origin,
-}
-
-/// Every output file of a build, before any is rendered.
-#[derive(Debug, Clone, Default)]
-pub struct Plan {
-    pub entries: Vec<PlanEntry>,
-    /// Whether the search index is built too (its files are not entries; see `new`).
-    pub search: bool,
-}
-
-fn pages_of(count: usize) -> usize {
-    count.div_ceil(LISTING_PAGE_SIZE).max(1)
-}
-
-fn listing_path(dir: &str, n: usize) -> String {
-    if n <= 1 { dir.to_string() } else { format!("{dir}page/{n}/") }
-}
-
-impl Plan {
-    /// Lists the outputs and reports two producers of one path, naming both.
-    pub fn new(
-        cfg: &Config,
-        site: &Site,
-        theme: &Theme,
-        assets: &[Asset],
-        diags: &mut Diagnostics,
-    ) -> Plan {
-        let mut entries = Vec::new();
-        let mut push = |path: String, origin: Origin| entries.push(PlanEntry { path, origin });
-        for (id, page) in site.pages.iter().enumerate() {
-            push(index_path(&page.path), Origin::Page(id));
-            if let Some(t) = &page.meta.template
-                && !theme.has_template(t)
-            {
-                diags.push(
-                    Diagnostic::error(
-                        page.key_span("template"),
-                        format!("there is no template `{t}` in templates/ or the built-in theme"),
-                    )
-                    .with_help(
-                        "add the file to templates/, or remove `template` to use the default",
-                    ),
-                );
-            }
-        }
-        for (id, section) in site.sections.iter().enumerate() {
-            let path = &site.pages[section.page].path;
-            for n in 2..=pages_of(section.pages.len()) {
-                push(index_path(&listing_path(path, n)), Origin::SectionListing(id, n));
-            }
-        }
-        if !site.tags.is_empty() {
-            push("tags/index.html".into(), Origin::TagIndex);
-            for (i, tag) in site.tags.iter().enumerate() {
-                for n in 1..=pages_of(tag.pages.len()) {
-                    let dir = listing_path(&format!("tags/{}/", tag.slug), n);
-                    push(index_path(&dir), Origin::Tag(i, n));
-                }
-            }
-        }
-        for (i, alias) in site.aliases.iter().enumerate() {
-            let path = if alias.path.ends_with('/') {
-                index_path(&alias.path)
-            } else {
-                alias.path.clone()
-            };
-            push(path, Origin::Alias(i));
-        }
-        push("404.html".into(), Origin::NotFound);
-        if cfg.search.enabled {
-            push("search/index.html".into(), Origin::SearchPage);
-        }
-        if cfg.base_url.is_absolute() {
-            push("sitemap.xml".into(), Origin::Sitemap);
-        }
-        push("robots.txt".into(), Origin::Robots);
-        for (path, body) in &theme.statics {
-            push(path.clone(), Origin::Static(body.clone()));
-        }
-        for (i, asset) in assets.iter().enumerate() {
-            push(asset.rel.clone(), Origin::Asset(i));
-        }
-
-        // Later entries lose: pages beat generated files, generated files beat static files.
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut keep = Vec::with_capacity(entries.len());
-        for (i, entry) in entries.iter().enumerate() {
-            // Every producer's path is checked here once more, whatever checked it before: a
-            // path that is absolute, climbs out with `..` or takes the marker's name would
-            // write (and later delete) a file that is not the site's.
-            if !crate::output::is_safe_path(&entry.path) || entry.path == crate::output::MARKER_FILE
-            {
-                let a = describe(cfg, site, assets, &entry.origin);
-                diags.push(
-                    Diagnostic::error(
-                        None,
-                        format!(
-                            "{a} would write `{}`, which is not a file of the site",
-                            entry.path.escape_debug()
-                        ),
-                    )
-                    .with_help("output paths are relative to the output folder; rename it"),
-                );
-                continue;
-            }
-            match seen.get(&entry.path) {
-                Some(&first) => {
-                    let a = describe(cfg, site, assets, &entries[first].origin);
-                    let b = describe(cfg, site, assets, &entry.origin);
-                    let static_override = matches!(entry.origin, Origin::Static(Body::Static(_)));
-                    // An alias never silently replaces a file (a redirect page in place of
-                    // the theme's stylesheet); its error points at the `aliases` line.
-                    let alias =
-                        [&entries[first].origin, &entry.origin].into_iter().find_map(|origin| {
-                            match origin {
-                                Origin::Alias(i) => Some(&site.aliases[*i]),
-                                _ => None,
-                            }
-                        });
-                    if !static_override || alias.is_some() {
-                        let span = alias.and_then(|a| site.pages[a.page].key_span("aliases"));
-                        diags.push(
-                            Diagnostic::error(
-                                span,
-                                format!("{a} and {b} both write {}", entry.path),
-                            )
-                            .with_help("rename or move one of them"),
-                        );
-                    }
-                }
-                // The search index is built beside the rendering (see `build::commit`), so its
-                // files are not in the plan: its paths are reserved instead.
-                None if cfg.search.enabled && crate::search::is_index_path(&entry.path) => {
-                    let a = describe(cfg, site, assets, &entry.origin);
-                    diags.push(
-                        Diagnostic::error(
-                            None,
-                            format!("{a} and the search index both write {}", entry.path),
-                        )
-                        .with_help(format!(
-                            "rename or move it: {} belong to the search index",
-                            crate::search::layout::DESCRIPTION
-                        )),
-                    );
-                }
-                None => {
-                    seen.insert(entry.path.clone(), i);
-                    keep.push(i);
-                }
-            }
-        }
-        let mut entries: Vec<Option<PlanEntry>> = entries.into_iter().map(Some).collect();
-        Plan {
-            entries: keep.into_iter().filter_map(|i| entries[i].take()).collect(),
-            search: cfg.search.enabled,
-        }
-    }
-
-    /// Output paths, for the link stage (links may point at any file of the site). Of the
-    /// search index, only the manifest has a name known before it is built.
-    pub fn paths(&self) -> HashSet<String> {
-        let index = self.search.then(|| crate::search::MANIFEST.to_string());
-        self.entries.iter().map(|e| e.path.clone()).chain(index).collect()
-    }
-}
-
-fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Origin) -> String {
-    let content = |rel: &str| format!("{}{rel}", cfg.content.prefix());
-    match origin {
-        Origin::Page(id) => content(&site.pages[*id].rel),
-        Origin::SectionListing(s, n) => {
-            format!(
-                "page {n} of the listing of {}",
-                content(&site.pages[site.sections[*s].page].rel)
-            )
-        }
-        Origin::TagIndex => "the generated tags index".into(),
-        Origin::Tag(i, _) => format!("the generated page of tag `{}`", site.tags[*i].name),
-        Origin::Alias(i) => {
-            let alias = &site.aliases[*i];
-            format!("an alias of {}", content(&site.pages[alias.page].rel))
-        }
-        Origin::NotFound => "the generated 404 page".into(),
-        Origin::SearchPage => "the generated search page".into(),
-        Origin::Sitemap => "the generated sitemap".into(),
-        Origin::Robots => "the generated robots.txt".into(),
-        Origin::Static(Body::Copy(path)) => crate::diagnostics::display_path(path, &cfg.root),
-        Origin::Static(_) => "a built-in theme file".into(),
-        Origin::Asset(i) => content(&assets[*i].rel),
-    }
-}
 
 /// Everything rendering reads.
 pub struct RenderInput<'a> {
@@ -440,321 +239,15 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// A hash of everything `entry`'s output depends on, except the theme and the config
-    /// (whose changes make the dev server re-render everything). Equal fingerprints mean
-    /// equal output, so the dev server re-renders only entries whose fingerprint changed.
-    /// It reads the same inputs as the views (the page itself, and other pages through
-    /// their summaries) without building any of them.
-    pub fn fingerprint(&self, entry: &PlanEntry) -> u64 {
-        let input = self.input;
-        let site = input.site;
-        let mut h = Xxh3::new();
-        entry.path.hash(&mut h);
-        self.site_hash.hash(&mut h);
-        let summaries = |ids: &[PageId], h: &mut Xxh3| {
-            ids.len().hash(h);
-            for &id in ids {
-                self.summaries[id].hash.hash(h);
-            }
-        };
-        let page_listing = match entry.origin {
-            Origin::Page(id) => Some((id, 1)),
-            Origin::SectionListing(section, n) => Some((site.sections[section].page, n)),
-            _ => None,
-        };
-        match &entry.origin {
-            _ if let Some((id, n)) = page_listing => {
-                let page = &site.pages[id];
-                (&page.title, &page.path, &page.rel, page.is_index, &page.meta, page.doc.hash)
-                    .hash(&mut h);
-                for link in &input.graph.links[id] {
-                    (&link.url, &link.text).hash(&mut h);
-                }
-                self.nav_hashes[page.section].hash(&mut h);
-                let pos = self.positions[id];
-                let neighbours: Vec<PageId> = [pos.checked_sub(1), Some(pos + 1)]
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|p| site.order.get(p).copied())
-                    .collect();
-                summaries(&neighbours, &mut h);
-                summaries(&site.ancestors(id), &mut h);
-                let backlinks = &input.graph.backlinks[id];
-                summaries(&backlinks[..backlinks.len().min(BACKLINK_LIMIT)], &mut h);
-                backlinks.len().hash(&mut h);
-                self.summaries[id].hash.hash(&mut h);
-                if page.is_index {
-                    let section = &site.sections[page.section];
-                    n.hash(&mut h);
-                    let start = (n - 1) * LISTING_PAGE_SIZE;
-                    let end = (start + LISTING_PAGE_SIZE).min(section.pages.len());
-                    summaries(&section.pages[start.min(end)..end], &mut h);
-                    section.pages.len().hash(&mut h);
-                    summaries(
-                        &section
-                            .subsections
-                            .iter()
-                            .map(|&s| site.sections[s].page)
-                            .collect::<Vec<_>>(),
-                        &mut h,
-                    );
-                }
-            }
-            Origin::TagIndex => {
-                for tag in &site.tags {
-                    (&tag.name, &tag.slug, tag.pages.len()).hash(&mut h);
-                }
-                self.nav_hashes[0].hash(&mut h);
-            }
-            Origin::Tag(i, n) => {
-                let tag = &site.tags[*i];
-                (&tag.name, &tag.slug, n, tag.pages.len()).hash(&mut h);
-                let start = (n - 1) * LISTING_PAGE_SIZE;
-                let end = (start + LISTING_PAGE_SIZE).min(tag.pages.len());
-                summaries(&tag.pages[start.min(end)..end], &mut h);
-                self.nav_hashes[0].hash(&mut h);
-            }
-            Origin::Alias(i) => {
-                let alias = &site.aliases[*i];
-                (&alias.path, self.summaries[alias.page].hash).hash(&mut h);
-            }
-            Origin::NotFound | Origin::SearchPage => self.nav_hashes[0].hash(&mut h),
-            Origin::Sitemap => sitemap(input).hash(&mut h),
-            Origin::Robots => {}
-            Origin::Static(Body::Copy(path)) => stamp(path).hash(&mut h),
-            Origin::Static(body) => xxh3_64(&body.read().unwrap_or_default()).hash(&mut h),
-            Origin::Asset(i) => stamp(&input.assets[*i].file).hash(&mut h),
-            // Handled by the first arm: `page_listing` is set for both.
-            Origin::Page(_) | Origin::SectionListing(..) => {}
-        }
-        h.finish()
-    }
-
     fn job(&self, entry: &PlanEntry) -> Result<Job, Diagnostic> {
-        let input = self.input;
-        let path = entry.path.clone();
-        let base = &input.cfg.base_url;
         Ok(match &entry.origin {
             Origin::Page(id) => self.page_job(*id, 1),
             Origin::SectionListing(section, n) => {
-                self.page_job(input.site.sections[*section].page, *n)
+                self.page_job(self.input.site.sections[*section].page, *n)
             }
-            Origin::TagIndex => {
-                let tags: Vec<_> = input
-                    .site
-                    .tags
-                    .iter()
-                    .map(|t| {
-                        serde_json::json!({
-                            "name": t.name,
-                            "url": base.url(&format!("tags/{}/", t.slug)),
-                            "count": t.pages.len(),
-                        })
-                    })
-                    .collect();
-                Job::Template {
-                    template: "tags.html",
-                    data: generated_data(serde_json::json!({ "tags": tags })),
-                    nav: Some(0),
-                }
-            }
-            Origin::Tag(i, n) => {
-                let tag = &input.site.tags[*i];
-                let dir = format!("tags/{}/", tag.slug);
-                let (pages, pagination) = self.listing(&tag.pages, &dir, *n);
-                let data = serde_json::json!({
-                    "tag": { "name": tag.name, "url": base.url(&dir), "count": tag.pages.len() },
-                    "pages": pages,
-                    "pagination": pagination,
-                });
-                Job::Template { template: "tag.html", data: generated_data(data), nav: Some(0) }
-            }
-            Origin::Alias(i) => {
-                let alias = &input.site.aliases[*i];
-                let target = &self.summaries[alias.page].link;
-                let page = &input.site.pages[alias.page];
-                let data = serde_json::json!({
-                    "target": { "title": target.title, "url": target.url, "permalink": base.permalink(&page.path) }
-                });
-                Job::Template { template: "alias.html", data, nav: None }
-            }
-            Origin::NotFound => Job::Template {
-                template: "404.html",
-                data: generated_data(serde_json::json!({})),
-                nav: Some(0),
-            },
-            Origin::SearchPage => Job::Template {
-                template: "search.html",
-                data: generated_data(serde_json::json!({})),
-                nav: Some(0),
-            },
-            Origin::Sitemap => Job::Raw(OutputFile::html(path, sitemap(input))),
-            Origin::Robots => {
-                let mut text = String::from("User-agent: *\nDisallow:\n");
-                if base.is_absolute() {
-                    let _ = writeln!(text, "Sitemap: {}", base.permalink("sitemap.xml"));
-                }
-                Job::Raw(OutputFile::html(path, text))
-            }
-            Origin::Static(body) => Job::Raw(OutputFile { path, body: body.clone() }),
-            Origin::Asset(i) => {
-                Job::Raw(OutputFile { path, body: Body::Copy(input.assets[*i].file.clone()) })
-            }
+            _ => self.generated_job(entry),
         })
     }
-
-    /// The listing of `ids`, page `n`, with pagination links below `dir`.
-    fn listing(&self, ids: &[PageId], dir: &str, n: usize) -> (Vec<EntryView>, Option<Pagination>) {
-        let start = (n - 1) * LISTING_PAGE_SIZE;
-        let entries = ids
-            .iter()
-            .skip(start)
-            .take(LISTING_PAGE_SIZE)
-            .map(|&id| self.summaries[id].entry.clone())
-            .collect();
-        (entries, pagination(&self.input.cfg.base_url, ids.len(), dir, n))
-    }
-
-    fn page_job(&self, id: PageId, listing_page: usize) -> Job {
-        let input = self.input;
-        let site = input.site;
-        let cfg = input.cfg;
-        let base = &cfg.base_url;
-        let page = &site.pages[id];
-        let own = &self.summaries[id];
-        let url = own.link.url.clone();
-
-        let template = match &page.meta.template {
-            Some(t) => t.clone(),
-            None if page.is_home() => "index.html".into(),
-            None if page.is_index => "section.html".into(),
-            None => "page.html".into(),
-        };
-        let pos = self.positions[id];
-        let order = &site.order;
-        let prev = pos.checked_sub(1).map(|p| self.summaries[order[p]].link.clone());
-        let next = order.get(pos + 1).map(|&p| self.summaries[p].link.clone());
-        let backlinks_all = &input.graph.backlinks[id];
-        let backlinks: Vec<BacklinkView> = backlinks_all
-            .iter()
-            .take(BACKLINK_LIMIT)
-            .map(|&b| {
-                let s = &self.summaries[b];
-                BacklinkView {
-                    title: s.link.title.clone(),
-                    url: s.link.url.clone(),
-                    section: s.section_title.clone(),
-                }
-            })
-            .collect();
-        let toc = toc(page);
-        let view = PageView {
-            title: page.title.clone(),
-            description: page.meta.description.clone().unwrap_or_else(|| page.doc.summary.clone()),
-            summary: page.doc.summary.clone(),
-            lede: page.meta.description.clone().filter(|d| !d.trim().is_empty()),
-            url: url.clone(),
-            permalink: base.permalink(&page.path),
-            source: page.rel.clone(),
-            content: fill_links(&page.doc.html, &input.graph.links[id]),
-            toc: toc.clone(),
-            word_count: page.doc.word_count,
-            reading_minutes: page.doc.word_count.div_ceil(220).max(1),
-            tags: page
-                .meta
-                .tags
-                .iter()
-                .flatten()
-                .filter_map(|t| {
-                    let slug = crate::content::slug::slugify(t);
-                    (!slug.is_empty()).then(|| LinkView {
-                        title: t.clone(),
-                        url: base.url(&format!("tags/{slug}/")),
-                    })
-                })
-                .collect(),
-            kind: page.meta.kind.clone(),
-            is_process: page.meta.is_process(),
-            owner: page.meta.owner.clone().filter(|o| !o.trim().is_empty()),
-            backups: page.meta.backups.clone().unwrap_or_default(),
-            single_owner: single_owner(page),
-            systems: page.meta.systems.clone().unwrap_or_default(),
-            status: page.meta.status.map(|s| s.as_str()),
-            review: review_view(page, cfg.governance.review_every, input.today),
-            updated: page.meta.updated.map(crate::dates::human_date),
-            updated_iso: page.meta.updated.map(|d| d.to_string()),
-            draft: page.meta.draft == Some(true),
-            is_home: page.is_home(),
-            is_section: page.is_index,
-            ancestors: site
-                .ancestors(id)
-                .into_iter()
-                .map(|a| self.summaries[a].link.clone())
-                .collect(),
-            prev,
-            next,
-            backlinks: backlinks.clone(),
-            backlinks_more: backlinks_all.len().saturating_sub(BACKLINK_LIMIT),
-            extra: serde_json::Value::Object(page.meta.extra.0.clone().into_iter().collect()),
-        };
-        let section = page.is_index.then(|| {
-            let section = &site.sections[page.section];
-            let (pages, pagination) = self.listing(&section.pages, &page.path, listing_page);
-            let subsections = if listing_page == 1 {
-                section
-                    .subsections
-                    .iter()
-                    .map(|&s| self.summaries[site.sections[s].page].entry.clone())
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            SectionView {
-                title: page.title.clone(),
-                url,
-                subsections,
-                pages,
-                page_count: own.entry.page_count,
-                pagination,
-            }
-        });
-        Job::Page {
-            template,
-            context: Box::new(PageContext { page: view, section, toc, backlinks }),
-            nav: page.section,
-        }
-    }
-}
-
-/// What other pages show of page `id`.
-fn summarise(input: &RenderInput<'_>, id: PageId) -> Summary {
-    let site = input.site;
-    let page = &site.pages[id];
-    let url = input.cfg.base_url.url(&page.path);
-    let link = LinkView { title: page.title.clone(), url: url.clone() };
-    let section_title =
-        (!page.is_index).then(|| site.pages[site.sections[page.section].page].title.clone());
-    let entry = entry_view(site, id, url, input.cfg.governance.review_every, input.today);
-    let hash = hash_of(&(&link, &section_title, &entry));
-    Summary { link, section_title, entry, hash }
-}
-
-/// A file's size and modification time, which change when it is saved.
-fn stamp(path: &std::path::Path) -> Option<(u64, Option<std::time::SystemTime>)> {
-    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()))
-}
-
-/// Generated pages have no page, section, table of contents or backlinks.
-fn generated_data(mut data: serde_json::Value) -> serde_json::Value {
-    if let Some(map) = data.as_object_mut() {
-        for key in ["page", "section"] {
-            map.entry(key).or_insert(serde_json::Value::Null);
-        }
-        for key in ["toc", "backlinks"] {
-            map.entry(key).or_insert(serde_json::json!([]));
-        }
-    }
-    data
 }
 
 /// Template errors (each with how many outputs it stopped) and the first write error.
@@ -965,35 +458,6 @@ fn pagination(
             total_items,
         }
     })
-}
-
-fn sitemap(input: &RenderInput<'_>) -> String {
-    let base = &input.cfg.base_url;
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut url = |loc: String, lastmod: Option<Date>| {
-        out.push_str("  <url>\n    <loc>");
-        let _ = escape_html(&mut out, &loc);
-        out.push_str("</loc>\n");
-        if let Some(date) = lastmod {
-            let _ = writeln!(out, "    <lastmod>{date}</lastmod>");
-        }
-        out.push_str("  </url>\n");
-    };
-    for &id in &input.site.order {
-        let page = &input.site.pages[id];
-        let lastmod = page.meta.updated.max(page.meta.reviewed);
-        url(base.permalink(&page.path), lastmod);
-    }
-    if !input.site.tags.is_empty() {
-        url(base.permalink("tags/"), None);
-        for tag in &input.site.tags {
-            url(base.permalink(&format!("tags/{}/", tag.slug)), None);
-        }
-    }
-    out.push_str("</urlset>\n");
-    out
 }
 
 #[cfg(test)]
