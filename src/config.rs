@@ -434,7 +434,7 @@ impl Config {
         let questionnaire = match raw.assessment.and_then(|a| a.questionnaire) {
             None => {
                 let path = content.path.join(DEFAULT_QUESTIONNAIRE);
-                if path.exists() && !crate::content::load::inside(root, &path) {
+                if path.exists() && !crate::paths::inside(root, &path) {
                     diags.push(
                         Diagnostic::error(
                             Some(Span::file(&path)),
@@ -477,7 +477,7 @@ impl Config {
                                 content.prefix()
                             )),
                     );
-                } else if !crate::content::load::inside(root, &path) {
+                } else if !crate::paths::inside(root, &path) {
                     diags.push(
                         source
                             .error(
@@ -560,7 +560,7 @@ fn content_dir(
         "content".into()
     };
     let path = if rel.is_empty() { root.to_path_buf() } else { root.join(&rel) };
-    if !rel.is_empty() && path.exists() && !crate::content::load::inside(root, &path) {
+    if !rel.is_empty() && path.exists() && !crate::paths::inside(root, &path) {
         diags.push(
             source
                 .error(

@@ -16,6 +16,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod links;
 pub mod output;
+pub mod paths;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;

@@ -103,7 +103,7 @@ pub fn load(path: &Path, resolve: &Resolve<'_>, diags: &mut Diagnostics) -> Opti
     files.sort();
     // A committed answers file is a site input: a link out of `responses/` is not read.
     files.retain(|file| {
-        let inside = crate::content::load::inside(&dir, file);
+        let inside = crate::paths::inside(&dir, file);
         if !inside {
             diags.push(
                 Diagnostic::warning(

@@ -127,7 +127,7 @@ pub fn walk(content: &ContentDir, diags: &mut Diagnostics) -> (Vec<(String, Path
             ));
             continue;
         };
-        if entry.path_is_symlink() && !inside(content_dir, entry.path()) {
+        if entry.path_is_symlink() && !crate::paths::inside(content_dir, entry.path()) {
             diags.push(
                 Diagnostic::warning(
                     Some(Span::file(entry.path())),
@@ -144,14 +144,6 @@ pub fn walk(content: &ContentDir, diags: &mut Diagnostics) -> (Vec<(String, Path
         }
     }
     (md_files, assets)
-}
-
-/// Whether `path`, with symbolic links resolved, lies inside `dir`.
-pub fn inside(dir: &Path, path: &Path) -> bool {
-    match (dir.canonicalize(), path.canonicalize()) {
-        (Ok(dir), Ok(path)) => path.starts_with(dir),
-        _ => false,
-    }
 }
 
 /// Walks the content folder and reads every Markdown file. A missing folder is an empty

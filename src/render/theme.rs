@@ -321,7 +321,7 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBu
         return Vec::new();
     }
     let linked = std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
-    if linked && !crate::content::load::inside(root, dir) {
+    if linked && !crate::paths::inside(root, dir) {
         diags.push(
             Diagnostic::warning(
                 Some(Span::file(dir)),
@@ -338,9 +338,7 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBu
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     for entry in walker {
         match entry {
-            Ok(entry)
-                if entry.path_is_symlink() && !crate::content::load::inside(dir, entry.path()) =>
-            {
+            Ok(entry) if entry.path_is_symlink() && !crate::paths::inside(dir, entry.path()) => {
                 diags.push(
                     Diagnostic::warning(
                         Some(Span::file(entry.path())),
