@@ -113,37 +113,18 @@ pub struct BuildStats {
     pub elapsed: std::time::Duration,
 }
 
-/// `path` as the file system will resolve it, for a path whose last folders may not exist
-/// yet: the part that exists with every link and `..` resolved, then the rest. A `..` after
-/// a folder that does not exist is refused, because `create_dir_all` would make that folder
-/// and the path would then lead somewhere its spelling does not show (`x/../../site`).
-fn resolve(path: &Path) -> Result<PathBuf, String> {
-    use std::path::Component;
-    let mut real = PathBuf::new();
-    let mut missing: Vec<&std::ffi::OsStr> = Vec::new();
-    let spelled = absolute(path);
-    for part in spelled.components() {
-        match part {
-            Component::Prefix(_) | Component::RootDir => real.push(part),
-            Component::CurDir => {}
-            Component::ParentDir if missing.is_empty() => {
-                real.pop();
-            }
-            Component::ParentDir => {
-                return Err("it climbs with `..` out of a folder that does not exist".into());
-            }
-            Component::Normal(name) => {
-                if missing.is_empty() && std::fs::symlink_metadata(real.join(name)).is_ok() {
-                    real.push(name);
-                    real = real.canonicalize().map_err(|err| err.to_string())?;
-                } else {
-                    missing.push(name);
-                }
-            }
-        }
+/// Refuses an output folder inside the content folder (`out` as [`check_output`] resolved
+/// it). When the content folder is the root itself (`content_dir = "."`), the output may be
+/// anywhere below it: the content walk skips any folder that holds an opsbook manifest.
+fn refuse_inside_content(out: &Path, spelled: &Path, cfg: &Config) -> Result<(), BuildError> {
+    let content = crate::paths::resolve(&cfg.content.path).unwrap_or(cfg.content.path.clone());
+    if !cfg.content.is_root() && out.starts_with(&content) {
+        return Err(BuildError::Refused {
+            path: spelled.to_path_buf(),
+            reason: format!("it is inside the site's {} folder", cfg.content.prefix()),
+        });
     }
-    real.extend(missing);
-    Ok(real)
+    Ok(())
 }
 
 /// Checks that `out` may be replaced by a build of the site at `root`, and returns the
@@ -155,7 +136,7 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<PathBuf, Bui
     if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
         return refuse("it is a symbolic link; point --output at a real folder");
     }
-    let out_real = match resolve(out) {
+    let out_real = match crate::paths::resolve(out) {
         Ok(path) => path,
         Err(reason) => return refuse(&reason),
     };
@@ -166,13 +147,9 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<PathBuf, Bui
     if root.starts_with(&out_real) {
         return refuse("it contains the site");
     }
-    // The site's content folder as its config names it (`content` when the config cannot be
-    // read: the build reports that itself). Inside the root itself an output may be, when
-    // the root is the content folder (`content_dir = "."`): it is then never read as pages.
-    let content = Config::load(&root, &Overrides::default(), &mut Diagnostics::new())
-        .map(|cfg| cfg.content.rel)
-        .unwrap_or_else(|| "content".into());
-    for input in [content.as_str(), "templates", "static"].into_iter().filter(|i| !i.is_empty()) {
+    // The content folder is the config's: `build` checks it once the config is read
+    // (`refuse_inside_content`).
+    for input in ["templates", "static"] {
         if out_real.starts_with(root.join(input)) {
             return refuse(&format!("it is inside the site's {input}/ folder"));
         }
@@ -204,14 +181,6 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<PathBuf, Bui
                 ),
             }
         }
-    }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf())
     }
 }
 
@@ -592,10 +561,12 @@ pub fn build(
     if diags.has_errors() {
         return Ok(None);
     }
+    let spelled = out;
     let out = checked.map_err(|_| BuildError::Refused {
-        path: out.clone(),
+        path: spelled.clone(),
         reason: "the check of the output folder failed".into(),
     })??;
+    refuse_inside_content(&out, &spelled, &prepared.cfg)?;
     let input = prepared.input();
     let Some(files) = commit(&prepared, &input, &out, diags)? else { return Ok(None) };
     Ok(Some(BuildStats {

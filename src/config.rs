@@ -190,7 +190,8 @@ impl BaseUrl {
     }
 }
 
-/// The keys of `opsbook.toml` as written, each read on its own (see `Config::parse`).
+/// The keys of `opsbook.toml` as written, each read on its own (see `Config::parse`);
+/// `None` for a key that is absent or of the wrong type (reported).
 #[derive(Debug)]
 struct RawConfig {
     title: Option<String>,
@@ -199,31 +200,21 @@ struct RawConfig {
     base_url: Option<String>,
     description: Option<String>,
     language: Option<String>,
-    markdown: Option<RawMarkdown>,
-    governance: Option<RawGovernance>,
-    search: Option<RawSearch>,
-    assessment: Option<RawAssessment>,
-}
-
-#[derive(Debug)]
-struct RawSearch {
-    enabled: Option<bool>,
-}
-
-#[derive(Debug)]
-struct RawMarkdown {
     unsafe_html: Option<bool>,
-}
-
-#[derive(Debug)]
-struct RawAssessment {
+    review_every: Option<String>,
+    strict: Option<bool>,
+    search: Option<bool>,
     questionnaire: Option<String>,
 }
 
-#[derive(Debug)]
-struct RawGovernance {
-    review_every: Option<String>,
-    strict: Option<bool>,
+/// `key` of `table` (absent when the table is) as a `T`, a wrong type reported at its value.
+fn read<T: serde::de::DeserializeOwned>(
+    source: &TomlSource<'_>,
+    table: Option<&toml::de::DeTable<'_>>,
+    key: &str,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    toml_input::deserialize(source, table.and_then(|t| toml_input::get(t, key))?, diags)
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -316,41 +307,20 @@ impl Config {
         // Types, key by key: each wrong type is its own error at its own value, so one run
         // reports them all (a single serde pass would stop at the first).
         let raw = {
-            let field =
-                |table: Option<&toml::de::DeTable<'_>>, key: &str, diags: &mut Diagnostics| {
-                    table
-                        .and_then(|t| toml_input::get(t, key))
-                        .and_then(|v| toml_input::deserialize::<String>(&source, v, diags))
-                };
-            let flag =
-                |table: Option<&toml::de::DeTable<'_>>, key: &str, diags: &mut Diagnostics| {
-                    table
-                        .and_then(|t| toml_input::get(t, key))
-                        .and_then(|v| toml_input::deserialize::<bool>(&source, v, diags))
-                };
             let sub = |name: &str| toml_input::get(top, name).and_then(|v| v.get_ref().as_table());
-            let list = |key: &str, diags: &mut Diagnostics| {
-                toml_input::get(top, key)
-                    .and_then(|v| toml_input::deserialize::<Vec<String>>(&source, v, diags))
-            };
+            let src = &source;
             RawConfig {
-                title: field(Some(top), "title", diags),
-                content_dir: field(Some(top), "content_dir", diags),
-                ignore: list("ignore", diags),
-                base_url: field(Some(top), "base_url", diags),
-                description: field(Some(top), "description", diags),
-                language: field(Some(top), "language", diags),
-                markdown: Some(RawMarkdown {
-                    unsafe_html: flag(sub("markdown"), "unsafe_html", diags),
-                }),
-                governance: Some(RawGovernance {
-                    review_every: field(sub("governance"), "review_every", diags),
-                    strict: flag(sub("governance"), "strict", diags),
-                }),
-                search: Some(RawSearch { enabled: flag(sub("search"), "enabled", diags) }),
-                assessment: Some(RawAssessment {
-                    questionnaire: field(sub("assessment"), "questionnaire", diags),
-                }),
+                title: read(src, Some(top), "title", diags),
+                content_dir: read(src, Some(top), "content_dir", diags),
+                ignore: read(src, Some(top), "ignore", diags),
+                base_url: read(src, Some(top), "base_url", diags),
+                description: read(src, Some(top), "description", diags),
+                language: read(src, Some(top), "language", diags),
+                unsafe_html: read(src, sub("markdown"), "unsafe_html", diags),
+                review_every: read(src, sub("governance"), "review_every", diags),
+                strict: read(src, sub("governance"), "strict", diags),
+                search: read(src, sub("search"), "enabled", diags),
+                questionnaire: read(src, sub("assessment"), "questionnaire", diags),
             }
         };
         let title_set = toml_input::get(top, "title").is_some();
@@ -403,9 +373,7 @@ impl Config {
             );
         }
 
-        let governance =
-            raw.governance.unwrap_or(RawGovernance { review_every: None, strict: None });
-        let review_every = match governance.review_every {
+        let review_every = match raw.review_every {
             None => Period::parse("180d").expect("the default period is valid"),
             Some(text) => Period::parse(&text).unwrap_or_else(|| {
                 let span = toml_input::get(top, "governance")
@@ -431,7 +399,7 @@ impl Config {
                 .map(|v| v.span())
                 .unwrap_or(0..0)
         };
-        let questionnaire = match raw.assessment.and_then(|a| a.questionnaire) {
+        let questionnaire = match raw.questionnaire {
             None => {
                 let path = content.path.join(DEFAULT_QUESTIONNAIRE);
                 if path.exists() && !crate::paths::inside(root, &path) {
@@ -446,10 +414,7 @@ impl Config {
                 path
             }
             Some(rel) => {
-                let plain = !rel.is_empty()
-                    && Path::new(&rel)
-                        .components()
-                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                let plain = crate::paths::is_plain_relative(Path::new(&rel));
                 let path = root.join(&rel);
                 if !plain {
                     // Never read: its lines would be shown in diagnostics (and by `serve`).
@@ -504,14 +469,9 @@ impl Config {
             description: raw.description.unwrap_or_default(),
             language,
             base_url,
-            markdown: MarkdownConfig {
-                unsafe_html: raw.markdown.and_then(|m| m.unsafe_html).unwrap_or(false),
-            },
-            governance: GovernanceConfig {
-                review_every,
-                strict: governance.strict.unwrap_or(false),
-            },
-            search: SearchConfig { enabled: raw.search.and_then(|s| s.enabled).unwrap_or(true) },
+            markdown: MarkdownConfig { unsafe_html: raw.unsafe_html.unwrap_or(false) },
+            governance: GovernanceConfig { review_every, strict: raw.strict.unwrap_or(false) },
+            search: SearchConfig { enabled: raw.search.unwrap_or(true) },
             assessment: AssessmentConfig { questionnaire },
             extra,
             content,
@@ -547,8 +507,7 @@ fn content_dir(
         rel.clear();
     }
     let rel = rel.trim_end_matches('/').to_string();
-    let plain = rel.is_empty()
-        || Path::new(&rel).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    let plain = rel.is_empty() || crate::paths::is_plain_relative(Path::new(&rel));
     let rel = if plain {
         rel
     } else {

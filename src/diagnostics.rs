@@ -294,10 +294,9 @@ impl Diagnostics {
         items
     }
 
-    /// Errors and warnings as printed: [`Diagnostics::sorted`] drops exact repeats, and a
-    /// summary must count what the reader was shown.
-    pub fn shown_counts(&self) -> (usize, usize) {
-        let shown = self.sorted();
+    /// Errors and warnings among `shown` (what [`Diagnostics::sorted`] returned: exact repeats
+    /// dropped), so that a summary counts what the reader was shown.
+    pub fn counts(shown: &[&Diagnostic]) -> (usize, usize) {
         let errors = shown.iter().filter(|d| d.severity == Severity::Error).count();
         (errors, shown.len() - errors)
     }

@@ -172,7 +172,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                 out.diagnostics.promote_warnings();
             }
             out.failed = pages.is_none() || out.diagnostics.has_errors();
-            let (errors, warnings) = out.diagnostics.shown_counts();
+            let (errors, warnings) = Diagnostics::counts(&out.diagnostics.sorted());
             match args.format {
                 Format::Json => {
                     out.diagnostics.relativize(&root);
@@ -326,6 +326,9 @@ fn refuse_input_as_output(
     answers: &Path,
     cfg: &config::Config,
 ) -> Result<(), Error> {
+    // Where each path really leads (links and `..` resolved), so that no spelling hides an
+    // input.
+    let resolved = |path: &Path| paths::resolve(path).ok();
     let Some(target) = resolved(output) else { return Ok(()) };
     let refuse = |what: &str| {
         Err(Error::RefusedOutput { path: output.to_path_buf(), what: what.to_string() })
@@ -407,20 +410,6 @@ fn has_links(meta: &std::fs::Metadata) -> bool {
         let _ = meta;
         false
     }
-}
-
-/// `path` with every symbolic link and `..` resolved; for a file that does not exist yet,
-/// its folder resolved and its name appended. `None` when even the folder does not exist.
-fn resolved(path: &Path) -> Option<PathBuf> {
-    if let Ok(real) = path.canonicalize() {
-        return Some(real);
-    }
-    let name = path.file_name()?;
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    Some(parent.canonicalize().ok()?.join(name))
 }
 
 #[cfg(test)]

@@ -29,10 +29,11 @@ fn main() -> ExitCode {
         let base = std::env::current_dir().ok().filter(|cwd| base.starts_with(cwd)).unwrap_or(base);
         let color = use_color();
         let mut stderr = std::io::stderr().lock();
-        for diag in outcome.diagnostics.sorted() {
+        let shown = outcome.diagnostics.sorted();
+        for diag in &shown {
             let _ = writeln!(stderr, "{}", diag.render(&base, color));
         }
-        let (errors, warnings) = outcome.diagnostics.shown_counts();
+        let (errors, warnings) = opsbook::diagnostics::Diagnostics::counts(&shown);
         if errors > 0 {
             let _ = writeln!(
                 stderr,

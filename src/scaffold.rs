@@ -1,7 +1,7 @@
 //! `opsbook init` (a starter site) and `opsbook new` (a process document with every
 //! governance field). Both refuse to overwrite anything.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
@@ -123,10 +123,7 @@ pub fn new_doc_path(content: &ContentDir, path: &Path) -> Result<PathBuf, Scaffo
     let text = text.strip_prefix(prefix.as_str()).filter(|_| !prefix.is_empty()).unwrap_or(&text);
     let text = text.strip_suffix(".md").unwrap_or(text);
     let rel = Path::new(text);
-    let ok = !text.is_empty()
-        && !text.ends_with('/')
-        && rel.components().all(|c| matches!(c, Component::Normal(_)))
-        && rel.file_name().is_some();
+    let ok = !text.ends_with('/') && crate::paths::is_plain_relative(rel);
     if !ok {
         return Err(ScaffoldError::BadPath(path.to_string_lossy().into_owned()));
     }

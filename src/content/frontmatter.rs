@@ -344,20 +344,9 @@ impl Reader<'_> {
                 "systems" => set!(systems, "systems", Reader::strings),
                 "kind" => set!(kind, "kind", Reader::string),
                 "cascade" => match value {
-                    Json::Object(map) => {
-                        // Each key of the table keeps its own place, for its own errors.
-                        let entries = children.unwrap_or_else(|| {
-                            map.into_iter()
-                                .map(|(key, value)| Entry {
-                                    key,
-                                    key_range: key_range.clone(),
-                                    value_range: value_range.clone(),
-                                    value,
-                                    children: None,
-                                    non_finite: None,
-                                })
-                                .collect()
-                        });
+                    Json::Object(_) => {
+                        // Both readers keep a top-level table's entries, each at its own place.
+                        let entries = children.unwrap_or_default();
                         fm.cascade = Some(Box::new(self.front_matter(entries, false, diags)));
                         fm.spans.insert("cascade", value_range.clone());
                     }

@@ -77,6 +77,10 @@ pub fn walk(content: &ContentDir, diags: &mut Diagnostics) -> (Vec<(String, Path
         if is_ignored_name(&e.file_name().to_string_lossy()) {
             return true;
         }
+        if !content.is_root() && content.ignore.is_empty() {
+            // The usual site: nothing more to look at for each of its files.
+            return false;
+        }
         let Ok(rel) = e.path().strip_prefix(content_dir) else { return true };
         let rel = rel.to_string_lossy().replace('\\', "/");
         content.excluded(&rel)

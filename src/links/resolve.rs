@@ -261,11 +261,11 @@ impl LinkIndex<'_> {
                     )
                     .with_help(match self.nearest_page(path) {
                         Some(near) => format!(
-                            "write a path below content/ such as \"{}\", or a wikilink such as \"[[{}]]\"",
+                            "write a path in the content folder such as \"{}\", or a wikilink such as \"[[{}]]\"",
                             self.site.pages[near].rel,
                             self.site.pages[near].name
                         ),
-                        None => "write a path below content/ to a .md file, or a [[wikilink]]".into(),
+                        None => "write a path in the content folder to a .md file, or a [[wikilink]]".into(),
                     }));
             }
             let Some(&id) = self.by_source.get(joined.as_str()) else {
@@ -455,10 +455,10 @@ fn resolve_one(
         )
         .with_help(match index.nearest_page(&site_path) {
             Some(near) => format!(
-                "link to the Markdown file (`{}`) or a file in content/ or static/",
+                "link to the Markdown file (`{}`) or a file of the content folder or static/",
                 relative_link(source_dir, &site.pages[near].rel)
             ),
-            None => "link to a Markdown file or a file in content/ or static/".into(),
+            None => "link to a Markdown file or a file of the content folder or static/".into(),
         }));
     }
     let mut url = base.url(&site_path);

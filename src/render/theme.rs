@@ -293,7 +293,13 @@ fn bounded_range(kwargs: Kwargs, _: &State) -> TeraResult<Vec<i128>> {
     if step == 0 {
         return Err(tera::Error::message("range() was called with step_by = 0"));
     }
-    if (step > 0 && start > end) || (step < 0 && start < end) {
+    // As Tera's own `range`: a start past the end is an error going up, nothing going down.
+    if step > 0 && start > end {
+        return Err(tera::Error::message(
+            "range() was called with a `start` argument greater than the `end` one",
+        ));
+    }
+    if step < 0 && start <= end {
         return Ok(Vec::new());
     }
     let span = end.abs_diff(start);

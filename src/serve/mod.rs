@@ -247,11 +247,12 @@ fn error_report(site: &DevSite, rebuilt: &Rebuilt) -> Option<Arc<serde_json::Val
     }
     let mut diags = rebuilt.diagnostics.clone();
     diags.relativize(site.root());
-    let (errors, warnings) = diags.shown_counts();
+    let shown = diags.sorted();
+    let (errors, warnings) = crate::diagnostics::Diagnostics::counts(&shown);
     Some(Arc::new(serde_json::json!({
         "errors": errors,
         "warnings": warnings,
-        "diagnostics": diags.sorted(),
+        "diagnostics": shown,
     })))
 }
 
@@ -362,7 +363,7 @@ fn report(site: &DevSite, rebuilt: &Rebuilt, color: bool, first: bool) {
         let _ = writeln!(std::io::stdout(), "{}", crate::diagnostics::printable_line(&line));
         let _ = std::io::stdout().flush();
     } else {
-        let (count, _) = rebuilt.diagnostics.shown_counts();
+        let (count, _) = crate::diagnostics::Diagnostics::counts(&rebuilt.diagnostics.sorted());
         let tail = if site.built() {
             "still serving the last good build"
         } else {

@@ -118,7 +118,7 @@ fn link_hints_name_pages_of_the_site_being_built() {
     let run = site.run(&["check"]).fails(1);
     // The nearest page of this site, written relative to the linking file's folder.
     run.stderr_has(&[
-        "= help: link to the Markdown file (`pick.md`) or a file in content/ or static/",
+        "= help: link to the Markdown file (`pick.md`) or a file of the content folder or static/",
     ]);
     assert!(!run.stderr.contains("refund-rules"), "{}", run.stderr);
     assert!(!run.stderr.contains("pick-pack-ship"), "{}", run.stderr);
