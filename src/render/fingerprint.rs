@@ -3,7 +3,9 @@
 //! as the views (the page itself, and other pages only through their summaries); the
 //! incremental-equals-full test in `tests/cli/serve.rs` holds the two together.
 
+use super::page::{ListingInputs, PageInputs};
 use super::*;
+use crate::content::Page;
 
 impl Renderer<'_> {
     /// A hash of everything `entry`'s output depends on, except the theme and the config
@@ -17,54 +19,10 @@ impl Renderer<'_> {
         let mut h = Xxh3::new();
         entry.path.hash(&mut h);
         self.site_hash.hash(&mut h);
-        let summaries = |ids: &[PageId], h: &mut Xxh3| {
-            ids.len().hash(h);
-            for &id in ids {
-                self.summaries[id].hash.hash(h);
-            }
-        };
-        let page_listing = match entry.origin {
-            Origin::Page(id) => Some((id, 1)),
-            Origin::SectionListing(section, n) => Some((site.sections[section].page, n)),
-            _ => None,
-        };
         match &entry.origin {
-            _ if let Some((id, n)) = page_listing => {
-                let page = &site.pages[id];
-                (&page.title, &page.path, &page.rel, page.is_index, &page.meta, page.doc.hash)
-                    .hash(&mut h);
-                for link in &input.graph.links[id] {
-                    (&link.url, &link.text).hash(&mut h);
-                }
-                self.nav_hashes[page.section].hash(&mut h);
-                let pos = self.positions[id];
-                let neighbours: Vec<PageId> = [pos.checked_sub(1), Some(pos + 1)]
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|p| site.order.get(p).copied())
-                    .collect();
-                summaries(&neighbours, &mut h);
-                summaries(&site.ancestors(id), &mut h);
-                let backlinks = &input.graph.backlinks[id];
-                summaries(&backlinks[..backlinks.len().min(BACKLINK_LIMIT)], &mut h);
-                backlinks.len().hash(&mut h);
-                self.summaries[id].hash.hash(&mut h);
-                if page.is_index {
-                    let section = &site.sections[page.section];
-                    n.hash(&mut h);
-                    let start = (n - 1) * LISTING_PAGE_SIZE;
-                    let end = (start + LISTING_PAGE_SIZE).min(section.pages.len());
-                    summaries(&section.pages[start.min(end)..end], &mut h);
-                    section.pages.len().hash(&mut h);
-                    summaries(
-                        &section
-                            .subsections
-                            .iter()
-                            .map(|&s| site.sections[s].page)
-                            .collect::<Vec<_>>(),
-                        &mut h,
-                    );
-                }
+            Origin::Page(id) => self.hash_page(&self.page_inputs(*id, 1), &mut h),
+            Origin::SectionListing(section, n) => {
+                self.hash_page(&self.page_inputs(site.sections[*section].page, *n), &mut h)
             }
             Origin::TagIndex => {
                 for tag in &site.tags {
@@ -75,9 +33,7 @@ impl Renderer<'_> {
             Origin::Tag(i, n) => {
                 let tag = &site.tags[*i];
                 (&tag.name, &tag.slug, n, tag.pages.len()).hash(&mut h);
-                let start = (n - 1) * LISTING_PAGE_SIZE;
-                let end = (start + LISTING_PAGE_SIZE).min(tag.pages.len());
-                summaries(&tag.pages[start.min(end)..end], &mut h);
+                self.hash_summaries(page::window(&tag.pages, *n), &mut h);
                 self.nav_hashes[0].hash(&mut h);
             }
             Origin::Alias(i) => {
@@ -90,10 +46,53 @@ impl Renderer<'_> {
             Origin::Static(Body::Copy(path)) => stamp(path).hash(&mut h),
             Origin::Static(body) => xxh3_64(&body.read().unwrap_or_default()).hash(&mut h),
             Origin::Asset(i) => stamp(&input.assets[*i].file).hash(&mut h),
-            // Handled by the first arm: `page_listing` is set for both.
-            Origin::Page(_) | Origin::SectionListing(..) => {}
         }
         h.finish()
+    }
+
+    /// Hashes what [`Renderer::page_job`] reads. Destructured without `..`: a new input does
+    /// not compile until it is hashed here.
+    fn hash_page(&self, inputs: &PageInputs<'_>, h: &mut Xxh3) {
+        let PageInputs {
+            id,
+            page,
+            links,
+            nav,
+            prev,
+            next,
+            ancestors,
+            backlinks,
+            backlink_count,
+            listing,
+        } = inputs;
+        // The page's own fields; `doc.hash` covers its HTML, headings, summary and words.
+        // Not shown: `file` and `text` (the source), `name` (read by link resolution, whose
+        // result is `links`) and `section` (shown as `nav`).
+        let Page { rel, file: _, text: _, path, section: _, is_index, title, name: _, meta, doc } =
+            page;
+        (rel, path, is_index, title, meta, doc.hash).hash(h);
+        self.summaries[*id].hash.hash(h);
+        for link in *links {
+            (&link.url, &link.text).hash(h);
+        }
+        self.nav_hashes[*nav].hash(h);
+        self.hash_summaries(&[*prev, *next].into_iter().flatten().collect::<Vec<_>>(), h);
+        (prev.is_some(), next.is_some()).hash(h);
+        self.hash_summaries(ancestors, h);
+        self.hash_summaries(backlinks, h);
+        backlink_count.hash(h);
+        if let Some(ListingInputs { n, shown, total, subsections }) = listing {
+            (n, total).hash(h);
+            self.hash_summaries(shown, h);
+            self.hash_summaries(subsections, h);
+        }
+    }
+
+    fn hash_summaries(&self, ids: &[PageId], h: &mut Xxh3) {
+        ids.len().hash(h);
+        for &id in ids {
+            self.summaries[id].hash.hash(h);
+        }
     }
 }
 

@@ -4,8 +4,9 @@
 use super::*;
 
 impl Renderer<'_> {
-    /// The job of any entry that is not a page or a section listing.
-    pub(super) fn generated_job(&self, entry: &PlanEntry) -> Job {
+    /// What produces `entry`: pages and section listings are [`Renderer::page_job`]'s, the
+    /// rest is generated here.
+    pub(super) fn job(&self, entry: &PlanEntry) -> Job {
         let input = self.input;
         let path = entry.path.clone();
         let base = &input.cfg.base_url;
@@ -71,10 +72,9 @@ impl Renderer<'_> {
             Origin::Asset(i) => {
                 Job::Raw(OutputFile { path, body: Body::Copy(input.assets[*i].file.clone()) })
             }
-            // Pages and listings are `page_job`'s.
-            Origin::Page(id) => self.page_job(*id, 1),
+            Origin::Page(id) => self.page_job(&self.page_inputs(*id, 1)),
             Origin::SectionListing(section, n) => {
-                self.page_job(input.site.sections[*section].page, *n)
+                self.page_job(&self.page_inputs(input.site.sections[*section].page, *n))
             }
         }
     }

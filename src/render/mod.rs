@@ -215,7 +215,7 @@ impl<'a> Renderer<'a> {
         let input = self.input;
         let path = entry.path.clone();
         let what = || describe(input.cfg, input.site, input.assets, &entry.origin);
-        match self.job(entry)? {
+        match self.job(entry) {
             Job::Raw(file) => Ok(file),
             Job::Page { template, context, nav } => {
                 let url = context.page.url.clone();
@@ -237,16 +237,6 @@ impl<'a> Renderer<'a> {
                 Ok(OutputFile::html(path, html))
             }
         }
-    }
-
-    fn job(&self, entry: &PlanEntry) -> Result<Job, Diagnostic> {
-        Ok(match &entry.origin {
-            Origin::Page(id) => self.page_job(*id, 1),
-            Origin::SectionListing(section, n) => {
-                self.page_job(self.input.site.sections[*section].page, *n)
-            }
-            _ => self.generated_job(entry),
-        })
     }
 }
 

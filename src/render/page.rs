@@ -1,7 +1,50 @@
-//! Page views: what a page, a section page or the home page shows, built from the page itself
-//! and from other pages' summaries only (so that fingerprints can name every input).
+//! Page views: what a page, a section page or the home page shows. A view is built from a
+//! [`PageInputs`] and nothing else; the dev server's fingerprint hashes the same struct, so
+//! the two cannot drift.
 
 use super::*;
+use crate::content::Page;
+
+/// Everything the view of one page (listing page `n` of a section page) reads: the page
+/// itself and its resolved links, its section's navigation, and other pages by id only, which
+/// the view reads through their summaries. The config, the theme and "today" are shared by
+/// every page and hashed once per build (`site_hash`).
+///
+/// [`Renderer::page_job`] builds the view from this alone, and `fingerprint` destructures it
+/// without `..`, so a field added here does not compile until it is hashed.
+pub(super) struct PageInputs<'r> {
+    pub id: PageId,
+    pub page: &'r Page,
+    pub links: &'r [Resolved],
+    /// The section whose navigation the page shows.
+    pub nav: SectionId,
+    pub prev: Option<PageId>,
+    pub next: Option<PageId>,
+    pub ancestors: Vec<PageId>,
+    /// The backlinks shown (at most [`BACKLINK_LIMIT`]) and how many there are in all.
+    pub backlinks: &'r [PageId],
+    pub backlink_count: usize,
+    /// Section pages only.
+    pub listing: Option<ListingInputs<'r>>,
+}
+
+/// What a section page's listing page `n` shows.
+pub(super) struct ListingInputs<'r> {
+    pub n: usize,
+    /// The pages listed on this listing page.
+    pub shown: &'r [PageId],
+    /// How many pages the section lists in all.
+    pub total: usize,
+    /// The subsections' pages, listed on the first listing page only.
+    pub subsections: Vec<PageId>,
+}
+
+/// The part of `ids` that listing page `n` shows.
+pub(super) fn window(ids: &[PageId], n: usize) -> &[PageId] {
+    let start = ((n - 1) * LISTING_PAGE_SIZE).min(ids.len());
+    let end = (start + LISTING_PAGE_SIZE).min(ids.len());
+    &ids[start..end]
+}
 
 impl Renderer<'_> {
     /// The listing of `ids`, page `n`, with pagination links below `dir`.
@@ -11,23 +54,53 @@ impl Renderer<'_> {
         dir: &str,
         n: usize,
     ) -> (Vec<EntryView>, Option<Pagination>) {
-        let start = (n - 1) * LISTING_PAGE_SIZE;
-        let entries = ids
-            .iter()
-            .skip(start)
-            .take(LISTING_PAGE_SIZE)
-            .map(|&id| self.summaries[id].entry.clone())
-            .collect();
-        (entries, pagination(&self.input.cfg.base_url, ids.len(), dir, n))
+        (self.entries(window(ids, n)), pagination(&self.input.cfg.base_url, ids.len(), dir, n))
     }
 
-    pub(super) fn page_job(&self, id: PageId, listing_page: usize) -> Job {
+    fn entries(&self, ids: &[PageId]) -> Vec<EntryView> {
+        ids.iter().map(|&id| self.summaries[id].entry.clone()).collect()
+    }
+
+    /// What the view of page `id` (listing page `n` of a section page) reads.
+    pub(super) fn page_inputs(&self, id: PageId, n: usize) -> PageInputs<'_> {
         let input = self.input;
         let site = input.site;
+        let page = &site.pages[id];
+        let pos = self.positions[id];
+        let backlinks = &input.graph.backlinks[id];
+        let listing = page.is_index.then(|| {
+            let section = &site.sections[page.section];
+            ListingInputs {
+                n,
+                shown: window(&section.pages, n),
+                total: section.pages.len(),
+                subsections: if n == 1 {
+                    section.subsections.iter().map(|&s| site.sections[s].page).collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        });
+        PageInputs {
+            id,
+            page,
+            links: &input.graph.links[id],
+            nav: page.section,
+            prev: pos.checked_sub(1).map(|p| site.order[p]),
+            next: site.order.get(pos + 1).copied(),
+            ancestors: site.ancestors(id),
+            backlinks: &backlinks[..backlinks.len().min(BACKLINK_LIMIT)],
+            backlink_count: backlinks.len(),
+            listing,
+        }
+    }
+
+    pub(super) fn page_job(&self, inputs: &PageInputs<'_>) -> Job {
+        let input = self.input;
         let cfg = input.cfg;
         let base = &cfg.base_url;
-        let page = &site.pages[id];
-        let own = &self.summaries[id];
+        let page = inputs.page;
+        let own = &self.summaries[inputs.id];
         let url = own.link.url.clone();
 
         let template = match &page.meta.template {
@@ -36,14 +109,10 @@ impl Renderer<'_> {
             None if page.is_index => "section.html".into(),
             None => "page.html".into(),
         };
-        let pos = self.positions[id];
-        let order = &site.order;
-        let prev = pos.checked_sub(1).map(|p| self.summaries[order[p]].link.clone());
-        let next = order.get(pos + 1).map(|&p| self.summaries[p].link.clone());
-        let backlinks_all = &input.graph.backlinks[id];
-        let backlinks: Vec<BacklinkView> = backlinks_all
+        let link = |id: PageId| self.summaries[id].link.clone();
+        let backlinks: Vec<BacklinkView> = inputs
+            .backlinks
             .iter()
-            .take(BACKLINK_LIMIT)
             .map(|&b| {
                 let s = &self.summaries[b];
                 BacklinkView {
@@ -62,7 +131,7 @@ impl Renderer<'_> {
             url: url.clone(),
             permalink: base.permalink(&page.path),
             source: page.rel.clone(),
-            content: fill_links(&page.doc.html, &input.graph.links[id]),
+            content: fill_links(&page.doc.html, inputs.links),
             toc: toc.clone(),
             word_count: page.doc.word_count,
             reading_minutes: page.doc.word_count.div_ceil(220).max(1),
@@ -92,42 +161,25 @@ impl Renderer<'_> {
             draft: page.meta.draft == Some(true),
             is_home: page.is_home(),
             is_section: page.is_index,
-            ancestors: site
-                .ancestors(id)
-                .into_iter()
-                .map(|a| self.summaries[a].link.clone())
-                .collect(),
-            prev,
-            next,
+            ancestors: inputs.ancestors.iter().map(|&a| link(a)).collect(),
+            prev: inputs.prev.map(link),
+            next: inputs.next.map(link),
             backlinks: backlinks.clone(),
-            backlinks_more: backlinks_all.len().saturating_sub(BACKLINK_LIMIT),
+            backlinks_more: inputs.backlink_count.saturating_sub(inputs.backlinks.len()),
             extra: serde_json::Value::Object(page.meta.extra.0.clone().into_iter().collect()),
         };
-        let section = page.is_index.then(|| {
-            let section = &site.sections[page.section];
-            let (pages, pagination) = self.listing(&section.pages, &page.path, listing_page);
-            let subsections = if listing_page == 1 {
-                section
-                    .subsections
-                    .iter()
-                    .map(|&s| self.summaries[site.sections[s].page].entry.clone())
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            SectionView {
-                title: page.title.clone(),
-                url,
-                subsections,
-                pages,
-                page_count: own.entry.page_count,
-                pagination,
-            }
+        let section = inputs.listing.as_ref().map(|listing| SectionView {
+            title: page.title.clone(),
+            url,
+            subsections: self.entries(&listing.subsections),
+            pages: self.entries(listing.shown),
+            page_count: own.entry.page_count,
+            pagination: pagination(base, listing.total, &page.path, listing.n),
         });
         Job::Page {
             template,
             context: Box::new(PageContext { page: view, section, toc, backlinks }),
-            nav: page.section,
+            nav: inputs.nav,
         }
     }
 }

@@ -96,6 +96,136 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
             vec![content("returns/_index.md")],
         ),
         (
+            "a description (lede, meta description, listing entries)",
+            Box::new(|s| {
+                let text = s.read(pps).replacen(
+                    "description = \"How an order",
+                    "description = \"Step by step: how an order",
+                    1,
+                );
+                s.write(pps, &text);
+            }),
+            vec![content("fulfillment/pick-pack-ship.md")],
+        ),
+        (
+            "tags (the page, tag pages and the tag index)",
+            Box::new(|s| {
+                let text = s.read(pps).replace(
+                    "tags = [\"fulfillment\", \"daily\", \"warehouse\"]",
+                    "tags = [\"fulfillment\", \"dock\"]",
+                );
+                s.write(pps, &text);
+            }),
+            vec![content("fulfillment/pick-pack-ship.md")],
+        ),
+        (
+            "a weight (order: prev/next, listings, navigation)",
+            Box::new(|s| {
+                let text = s.read(pps).replace("weight = 10", "weight = 95");
+                s.write(pps, &text);
+            }),
+            vec![content("fulfillment/pick-pack-ship.md")],
+        ),
+        (
+            "aliases (redirect pages)",
+            Box::new(|s| {
+                let text = s.read(pps).replace(
+                    "aliases = [\"/fulfillment/pps/\", \"Order fulfillment\"]",
+                    "aliases = [\"/fulfillment/picking/\", \"Order fulfillment\"]",
+                );
+                s.write(pps, &text);
+            }),
+            vec![content("fulfillment/pick-pack-ship.md")],
+        ),
+        (
+            "governance fields (backups, systems, review dates, status, kind)",
+            Box::new(|s| {
+                let text = s
+                    .read(pps)
+                    .replace("backups = [\"Mei Tan\", \"Dana Okafor\"]", "backups = []")
+                    .replace("systems = [\"Shopify\", ", "systems = [")
+                    .replace("reviewed = 2026-09-14", "reviewed = 2025-01-02")
+                    .replace("review_every = \"90d\"", "review_every = \"30d\"")
+                    .replace("status = \"active\"", "status = \"deprecated\"");
+                s.write(pps, &text);
+                let rel = "content/fulfillment/mis-pick-handling.md";
+                let text = s.read(rel).replacen("+++\n", "+++\nkind = \"reference\"\n", 1);
+                s.write(rel, &text);
+            }),
+            vec![
+                content("fulfillment/pick-pack-ship.md"),
+                content("fulfillment/mis-pick-handling.md"),
+            ],
+        ),
+        (
+            "an updated date, an unknown key (extra) and a page template",
+            Box::new(|s| {
+                let text = s.read(pps);
+                let end = text[3..].find("+++").unwrap() + 3;
+                let added = "updated = 2026-11-20\ntemplate = \"wide.html\"\nshift = \"early\"\n";
+                s.write(pps, &format!("{}{added}{}", &text[..end], &text[end..]));
+                s.write(
+                    "templates/wide.html",
+                    "{% extends \"page.html\" %}{% block layout_class %} wide-{{ page.extra.shift }}{% endblock %}",
+                );
+            }),
+            vec![content("fulfillment/pick-pack-ship.md"), Change::Template],
+        ),
+        (
+            "a heading (table of contents) and a link to it from another page",
+            Box::new(|s| {
+                let text = s.read(pps).replacen("## Purpose", "## Why we do this", 1);
+                s.write(pps, &text);
+                let rel = "content/fulfillment/carrier-cutoffs.md";
+                let text = format!("{}\nSee [[pick-pack-ship#why-we-do-this]].\n", s.read(rel));
+                s.write(rel, &text);
+            }),
+            vec![
+                content("fulfillment/pick-pack-ship.md"),
+                content("fulfillment/carrier-cutoffs.md"),
+            ],
+        ),
+        (
+            "a page moved to another section (its URL in every link, both listings and navs)",
+            Box::new(|s| {
+                std::fs::rename(
+                    s.path("content/fulfillment/carrier-cutoffs.md"),
+                    s.path("content/sales-channels/carrier-cutoffs.md"),
+                )
+                .unwrap();
+            }),
+            vec![
+                content("fulfillment/carrier-cutoffs.md"),
+                content("sales-channels/carrier-cutoffs.md"),
+            ],
+        ),
+        (
+            "a page made a draft (it leaves the site)",
+            Box::new(|s| {
+                let rel = "content/fulfillment/dock-checks.md";
+                let text = s.read(rel).replacen("+++\n", "+++\ndraft = true\n", 1);
+                s.write(rel, &text);
+            }),
+            vec![content("fulfillment/dock-checks.md")],
+        ),
+        (
+            "a section grown past one listing page (pagination) with many backlinks",
+            Box::new(|s| {
+                for i in 0..64 {
+                    s.write(
+                        &format!("content/returns/case-{i:02}.md"),
+                        &format!("+++\ntitle = \"Case {i}\"\nweight = {i}\n+++\n\nSee [[refund-rules]].\n"),
+                    );
+                }
+            }),
+            (0..64).map(|i| content(&format!("returns/case-{i:02}.md"))).collect(),
+        ),
+        (
+            "one page of a long section deleted (later listing pages shift)",
+            Box::new(|s| std::fs::remove_file(s.path("content/returns/case-03.md")).unwrap()),
+            vec![content("returns/case-03.md")],
+        ),
+        (
             "a page deleted",
             Box::new(|s| {
                 std::fs::remove_file(s.path("content/fulfillment/dock-checks.md")).unwrap()
