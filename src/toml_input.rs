@@ -5,6 +5,12 @@
 //! value, and recovers after a syntax error, so one run reports all of them. A TOML text may
 //! sit inside a larger file (front matter), so every [`TomlSource`] carries the offset of the
 //! TOML text in its file. This module never decides what a key means; callers do.
+//!
+//! Every TOML input goes through here: `opsbook.toml` reads each key with [`deserialize`],
+//! the questionnaire and answers files read field by field with a [`Reader`] (which reports
+//! every wrong type, where serde would stop at the first), and TOML front matter is turned
+//! into [`to_json`] values with their ranges, the value type YAML front matter is read into
+//! too. Numbers in assessment files must be finite and within +-[`MAX_NUMBER`].
 
 use std::ops::Range;
 use std::path::Path;
@@ -172,6 +178,252 @@ pub fn type_name(value: &DeValue<'_>) -> &'static str {
         DeValue::Array(_) => "an array",
         DeValue::Table(_) => "a table",
     }
+}
+
+// ---- Typed reading ----------------------------------------------------------------------
+
+/// One entry of a list of tables: the span of its `[[header]]` and the table.
+pub(crate) type Entry<'t, 'a> = (Range<usize>, &'t DeTable<'a>);
+
+/// Reads typed values out of spanned TOML tables, reporting each wrong type at its value
+/// with what was expected.
+pub(crate) struct Reader<'s, 'd> {
+    pub source: TomlSource<'s>,
+    pub diags: &'d mut Diagnostics,
+}
+
+impl Reader<'_, '_> {
+    pub fn at(&self, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        self.source.error(range, message)
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+
+    /// The line a byte offset is on, for "the first one is on line N" help.
+    pub fn line(&self, offset: usize) -> usize {
+        self.source.span(offset..offset).line
+    }
+
+    pub fn reject(&mut self, table: &DeTable<'_>, allowed: &[&str], context: &str) {
+        reject_unknown_keys(&self.source, table, allowed, context, self.diags);
+    }
+
+    pub fn wrong_type(&mut self, key: &str, value: &Spanned<DeValue<'_>>, expected: &str) {
+        let found = type_name(value.get_ref());
+        self.push(self.at(value.span(), format!("`{key}` must be {expected}, found {found}")));
+    }
+
+    pub fn missing(&mut self, key: &str, at: Range<usize>, owner: &str, example: &str) {
+        self.push(
+            self.at(at, format!("{owner} has no `{key}`")).with_help(format!("add {example}")),
+        );
+    }
+
+    pub fn string(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
+        let value = get(table, key)?;
+        match value.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(value.span(), s.to_string())),
+            _ => {
+                self.wrong_type(key, value, "a string in double quotes");
+                None
+            }
+        }
+    }
+
+    /// A string that must be there: a missing one is reported at `at` (the entry's header).
+    pub fn required_string(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        at: &Range<usize>,
+        owner: &str,
+    ) -> Option<Spanned<String>> {
+        if get(table, key).is_none() {
+            self.missing(key, at.clone(), owner, &format!("{key} = \"...\""));
+        }
+        self.string(table, key)
+    }
+
+    /// An integer or a float, finite and within +-2^53 (DESIGN section 8): sums of larger
+    /// weights overflow to infinity, and the scores divided by them to NaN.
+    pub fn number(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<f64>> {
+        let value = get(table, key)?;
+        match number(value.get_ref()) {
+            // `+ 0.0` turns -0.0 into 0.0, so that no report shows "-0.0".
+            Some(n) if value_in_range(value.get_ref(), n) => {
+                Some(Spanned::new(value.span(), n + 0.0))
+            }
+            Some(_) => {
+                self.push(out_of_range(self.at(value.span(), String::new()), key, value.get_ref()));
+                None
+            }
+            None => {
+                self.wrong_type(key, value, "a number");
+                None
+            }
+        }
+    }
+
+    pub fn required_number(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        at: &Range<usize>,
+        owner: &str,
+    ) -> Option<Spanned<f64>> {
+        if get(table, key).is_none() {
+            self.missing(key, at.clone(), owner, &format!("{key} = 0"));
+        }
+        self.number(table, key)
+    }
+
+    /// A whole number; `required` reports an absent one at its header.
+    pub fn integer(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        required: Option<(&Range<usize>, &str)>,
+    ) -> Option<Spanned<i64>> {
+        let Some(value) = get(table, key) else {
+            if let Some((at, owner)) = required {
+                self.missing(key, at.clone(), owner, &format!("{key} = 1"));
+            }
+            return None;
+        };
+        match value.get_ref() {
+            DeValue::Integer(i) => match integer(i) {
+                Some(n) if n.unsigned_abs() <= MAX_NUMBER as u64 => {
+                    Some(Spanned::new(value.span(), n))
+                }
+                _ => {
+                    self.push(out_of_range(
+                        self.at(value.span(), String::new()),
+                        key,
+                        value.get_ref(),
+                    ));
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(key, value, "a whole number");
+                None
+            }
+        }
+    }
+
+    /// A list of strings, each spanned.
+    pub fn strings(&mut self, table: &DeTable<'_>, key: &str) -> Vec<Spanned<String>> {
+        let Some(value) = get(table, key) else { return Vec::new() };
+        let Some(items) = value.get_ref().as_array() else {
+            self.wrong_type(key, value, "a list of strings, like [\"a\", \"b\"]");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(Spanned::new(item.span(), s.to_string())),
+                other => self.push(self.at(
+                    item.span(),
+                    format!("entries of `{key}` must be strings, found {}", type_name(other)),
+                )),
+            }
+        }
+        out
+    }
+
+    /// A list of tables, written `header` (`[[questions.options]]`), with the span of each
+    /// entry's header. `None` when absent or not a list; `required` reports an absent or
+    /// empty list at `at`.
+    pub fn tables<'t, 'a>(
+        &mut self,
+        table: &'t DeTable<'a>,
+        key: &str,
+        header: &str,
+        required: Option<(&Range<usize>, &str)>,
+    ) -> Option<Spanned<Vec<Entry<'t, 'a>>>> {
+        let Some(value) = get(table, key) else {
+            if let Some((at, owner)) = required {
+                self.missing(key, at.clone(), owner, &format!("at least one {header} table"));
+            }
+            return None;
+        };
+        let Some(items) = value.get_ref().as_array() else {
+            self.wrong_type(key, value, &format!("a list of tables, written {header}"));
+            return None;
+        };
+        if items.is_empty()
+            && let Some((_, owner)) = required
+        {
+            self.push(self.at(value.span(), format!("{owner} has an empty `{key}` list")));
+        }
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref().as_table() {
+                Some(t) => out.push((item.span(), t)),
+                None => self.push(self.at(
+                    item.span(),
+                    format!(
+                        "entries of `{key}` must be tables, found {}",
+                        type_name(item.get_ref())
+                    ),
+                )),
+            }
+        }
+        Some(Spanned::new(value.span(), out))
+    }
+
+    /// An inline table (`key = { ... }`) or a `[key]` table, with its span.
+    pub fn table<'t, 'a>(
+        &mut self,
+        table: &'t DeTable<'a>,
+        key: &str,
+        example: &str,
+    ) -> Option<(Range<usize>, &'t DeTable<'a>)> {
+        let value = get(table, key)?;
+        match value.get_ref().as_table() {
+            Some(t) => Some((value.span(), t)),
+            None => {
+                self.wrong_type(key, value, &format!("a table, like {example}"));
+                None
+            }
+        }
+    }
+}
+
+/// The largest magnitude a number in a questionnaire or answers file may have: 2^53, below
+/// which every integer is exact in a double (in Rust and in the browser alike).
+pub const MAX_NUMBER: f64 = 9_007_199_254_740_992.0;
+
+/// Whether a TOML number (`n` its value as a double) is finite and within +-2^53. An
+/// integer is judged as written: 9007199254740993 rounds to 2^53 as a double, yet is over.
+pub fn value_in_range(value: &DeValue<'_>, n: f64) -> bool {
+    match value {
+        DeValue::Integer(i) => i128::from_str_radix(i.as_str(), i.radix())
+            .is_ok_and(|i| i.unsigned_abs() <= MAX_NUMBER as u128),
+        _ => n.is_finite() && n.abs() <= MAX_NUMBER,
+    }
+}
+
+/// The error for a number that is not finite or not within +-2^53 (`diag` gives the place),
+/// quoting the number as written.
+pub fn out_of_range(mut diag: Diagnostic, key: &str, value: &DeValue<'_>) -> Diagnostic {
+    let written = match value {
+        DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => n.to_string(),
+            Err(_) => i.as_str().to_string(),
+        },
+        DeValue::Float(f) => f.as_str().to_string(),
+        _ => String::new(),
+    };
+    let finite = number(value).is_some_and(f64::is_finite);
+    diag.message = if finite {
+        format!("`{key}` must be between -2^53 and 2^53 (9007199254740992), found {written}")
+    } else {
+        format!("`{key}` must be a finite number, found {written}")
+    };
+    diag.with_help("numbers here must be finite and at most 9007199254740992 in size")
 }
 
 #[cfg(test)]

@@ -16,9 +16,8 @@ use toml::de::DeValue;
 
 use super::schema::*;
 use super::score;
-use super::validate::Reader;
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
-use crate::toml_input::{self, TomlSource, type_name};
+use crate::toml_input::{self, Reader, TomlSource, type_name};
 
 const TOP_KEYS: &[&str] = &["questionnaire", "date", "label", "answers"];
 
@@ -278,11 +277,11 @@ fn read_answer(
             }
         }
         Kind::Number { .. } => match toml_input::number(value.get_ref()) {
-            Some(n) if super::validate::value_in_range(value.get_ref(), n) => {
+            Some(n) if toml_input::value_in_range(value.get_ref(), n) => {
                 Some(Answer::Number(n + 0.0))
             }
             Some(_) => {
-                r.push(super::validate::out_of_range(
+                r.push(toml_input::out_of_range(
                     r.at(value.span(), String::new()),
                     id,
                     value.get_ref(),
