@@ -25,9 +25,9 @@ use crate::pipeline::{self, Linked};
 use crate::render::theme::AssetUrls;
 use crate::render::{self, RenderInput, Theme};
 use crate::search;
-pub use crate::timer::StageTimer;
+pub(crate) use crate::timer::StageTimer;
 
-pub use crate::output::MARKER_FILE;
+pub(crate) use crate::output::MARKER_FILE;
 const MARKER_TEXT: &str = "This folder was written by opsbook and is replaced on every build.\n";
 
 /// What the pipeline knows before rendering.
@@ -107,7 +107,7 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
 
 /// Numbers for the summary line.
 #[derive(Debug, Clone, Copy)]
-pub struct BuildStats {
+pub(crate) struct BuildStats {
     pub pages: usize,
     pub files: usize,
     pub elapsed: std::time::Duration,
@@ -129,7 +129,7 @@ fn refuse_inside_content(out: &Path, spelled: &Path, cfg: &Config) -> Result<(),
 
 /// Checks that `out` may be replaced by a build of the site at `root`, and returns the
 /// folder the build will really write: `out` with every link and `..` resolved.
-pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<PathBuf, BuildError> {
+pub(crate) fn check_output(root: &Path, out: &Path, force: bool) -> Result<PathBuf, BuildError> {
     let refuse =
         |reason: &str| Err(BuildError::Refused { path: out.to_path_buf(), reason: reason.into() });
     let root = root.canonicalize().map_err(io_err(root))?;
@@ -354,7 +354,7 @@ fn list_files(dir: &Path) -> HashSet<String> {
 /// Removes every entry of the standby folder that is neither a regular file nor a folder:
 /// a symbolic link there (planted by hand, or swapped in with a `--force`d folder) would make
 /// the next write or delete reach through it, outside the output. Nothing is followed.
-pub fn scrub_standby(standby: &Path) -> Result<(), BuildError> {
+pub(crate) fn scrub_standby(standby: &Path) -> Result<(), BuildError> {
     let Ok(meta) = std::fs::symlink_metadata(standby) else { return Ok(()) };
     // A folder that is not opsbook's (no manifest of its own) is left as it is: `commit`
     // refuses it with a clear message.
@@ -375,7 +375,7 @@ pub fn scrub_standby(standby: &Path) -> Result<(), BuildError> {
 }
 
 /// Where the previous generation of `out` is kept: `.public.opsbook-prev` beside it.
-pub fn standby_path(out: &Path) -> PathBuf {
+pub(crate) fn standby_path(out: &Path) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -392,7 +392,7 @@ pub fn standby_path(out: &Path) -> PathBuf {
 /// folder in one `renameat2(RENAME_EXCHANGE)`. The live folder is never written to.
 ///
 /// `out` must be what [`check_output`] returned for it: this function does not ask again.
-pub fn commit(
+pub(crate) fn commit(
     prepared: &Prepared,
     input: &RenderInput<'_>,
     out: &Path,
@@ -531,7 +531,7 @@ fn swap_in(standby: &Path, out: &Path) -> Result<(), BuildError> {
 }
 
 #[derive(Debug, Clone)]
-pub struct BuildOptions {
+pub(crate) struct BuildOptions {
     pub root: PathBuf,
     pub output: Option<PathBuf>,
     pub prepare: PrepareOptions,
@@ -539,7 +539,7 @@ pub struct BuildOptions {
 }
 
 /// `opsbook build`: prepare, stop on input errors, render and commit.
-pub fn build(
+pub(crate) fn build(
     opts: &BuildOptions,
     diags: &mut Diagnostics,
 ) -> Result<Option<BuildStats>, BuildError> {
@@ -577,7 +577,7 @@ pub fn build(
 }
 
 /// `opsbook check`: every stage including rendering, without writing anything.
-pub fn check(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> Option<usize> {
+pub(crate) fn check(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> Option<usize> {
     let prepared = prepare(root, opts, diags)?;
     if !diags.has_errors() {
         let input = prepared.input();

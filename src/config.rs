@@ -10,7 +10,7 @@ use crate::dates::Period;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::toml_input::{self, TomlSource};
 
-pub const CONFIG_FILE: &str = "opsbook.toml";
+pub(crate) const CONFIG_FILE: &str = "opsbook.toml";
 
 /// The validated configuration of one site.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ pub struct ContentDir {
 /// Names that are never pages when the pages are the whole site (`content_dir = "."`):
 /// the site's own folders and the build tools' ones. Dot-folders (`.obsidian`, `.git`,
 /// `.trash`) and the output (any folder holding an opsbook manifest) are skipped too.
-pub const NOT_CONTENT: &[&str] = &["templates", "static", "target", "node_modules"];
+pub(crate) const NOT_CONTENT: &[&str] = &["templates", "static", "target", "node_modules"];
 
 impl ContentDir {
     /// `content/` (or `docs/`): the prefix a content path takes below the root, for messages.
@@ -110,7 +110,7 @@ pub struct AssessmentConfig {
 
 /// The questionnaire's path when `[assessment] questionnaire` is not set, below the content
 /// folder.
-pub const DEFAULT_QUESTIONNAIRE: &str = "assessment/questionnaire.toml";
+pub(crate) const DEFAULT_QUESTIONNAIRE: &str = "assessment/questionnaire.toml";
 
 /// Where the site is published: an optional origin (`https://example.com`) and a path that
 /// starts and ends with `/` (`/` or `/kb/`). Every internal URL starts with the path.
@@ -557,7 +557,7 @@ fn content_dir(
 }
 
 /// The nearest folder from `start` upward that holds `opsbook.toml`.
-pub fn find_root(start: &Path) -> Option<PathBuf> {
+pub(crate) fn find_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).map(Path::to_path_buf)
 }
 

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 
 /// Today's date in UTC, from `SOURCE_DATE_EPOCH` when set (and valid), else the clock.
-pub fn today() -> Date {
+pub(crate) fn today() -> Date {
     today_from(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())
 }
 
@@ -24,7 +24,7 @@ fn today_from(epoch: Option<&str>) -> Date {
 }
 
 /// Parses `YYYY-MM-DD` (a TOML local date prints the same way).
-pub fn parse_date(text: &str) -> Option<Date> {
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
     let text = text.trim();
     if text.len() != 10 {
         return None;
@@ -99,12 +99,12 @@ impl fmt::Display for Period {
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
-pub fn days_between(from: Date, to: Date) -> i64 {
+pub(crate) fn days_between(from: Date, to: Date) -> i64 {
     from.until((jiff::Unit::Day, to)).map(|span| i64::from(span.get_days())).unwrap_or(0)
 }
 
 /// A human label for a period: "90 days", "6 weeks", "1 year".
-pub fn describe_period(period: Period) -> String {
+pub(crate) fn describe_period(period: Period) -> String {
     let (word, n) = match period.unit {
         PeriodUnit::Days => ("day", period.count),
         PeriodUnit::Weeks => ("week", period.count),
@@ -115,7 +115,7 @@ pub fn describe_period(period: Period) -> String {
 }
 
 /// "26 Nov 2026": unambiguous in every locale, short enough for a metadata panel.
-pub fn human_date(date: Date) -> String {
+pub(crate) fn human_date(date: Date) -> String {
     const MONTHS: [&str; 12] =
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS[(date.month() as usize).saturating_sub(1).min(11)];

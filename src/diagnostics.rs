@@ -56,14 +56,14 @@ impl Span {
 /// A source text with its line starts found once, for a stage that may report many spans in
 /// one file: each span then costs a binary search and a scan of its own line, not a scan of
 /// the text up to it (10,000 broken links in one page took 16 s that way).
-pub struct Lines<'a> {
+pub(crate) struct Lines<'a> {
     path: &'a Path,
     text: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> Lines<'a> {
-    pub fn new(path: &'a Path, text: &'a str) -> Lines<'a> {
+    pub(crate) fn new(path: &'a Path, text: &'a str) -> Lines<'a> {
         let starts = std::iter::once(0)
             .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
             .collect();
@@ -71,7 +71,7 @@ impl<'a> Lines<'a> {
     }
 
     /// The same span as [`Span::from_range`] gives for the same text.
-    pub fn span(&self, start: usize, end: usize) -> Span {
+    pub(crate) fn span(&self, start: usize, end: usize) -> Span {
         let start = floor_char_boundary(self.text, start.min(self.text.len()));
         let line = self.starts.partition_point(|&s| s <= start);
         let line_start = self.starts[line - 1];
@@ -214,7 +214,7 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// [`printable`] for text that must stay on its line (a message, a path, a source line): a
 /// line break from an input would let it forge lines of the report ("0 errors found").
-pub fn printable_line(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable_line(text: &str) -> std::borrow::Cow<'_, str> {
     escape_controls(text, |c| c.is_control() && c != '\t')
 }
 
@@ -234,7 +234,7 @@ fn escape_controls(text: &str, unsafe_char: impl Fn(char) -> bool) -> std::borro
 }
 
 /// `path` relative to `base` when it is inside it, with `/` separators.
-pub fn display_path(path: &Path, base: &Path) -> String {
+pub(crate) fn display_path(path: &Path, base: &Path) -> String {
     let shown = path.strip_prefix(base).unwrap_or(path);
     shown.to_string_lossy().replace('\\', "/")
 }
@@ -333,7 +333,10 @@ impl IntoIterator for Diagnostics {
 ///
 /// Candidates must look alike (Jaro-Winkler >= 0.8); among those, fewer edits rank first, so
 /// and then a longer common prefix, so `b-page.md` suggests `b.md` before `a.md`.
-pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+pub(crate) fn suggest<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
     let wanted = wanted.to_lowercase();
     let mut scored: Vec<(f64, usize, f64, &str)> = candidates
         .into_iter()

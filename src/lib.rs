@@ -4,26 +4,30 @@
 //! The library holds all behaviour; `main.rs` parses arguments, calls [`run`] and prints.
 //! Stages pass plain data: `config` -> `content` (load, parse, assemble) -> `links` ->
 //! `assessment` -> `render` -> `build::commit`. See `DESIGN.md` and each module's docs.
+//!
+//! Boundaries: an item is `pub` only when the binary, the integration tests or the benchmarks
+//! use it; everything else is `pub(crate)` or private, and `unreachable_pub` keeps it so.
 
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 pub mod assessment;
 pub mod build;
 pub mod cli;
 pub mod config;
 pub mod content;
-pub mod dates;
+mod dates;
 pub mod diagnostics;
 pub mod links;
-pub mod output;
-pub mod paths;
-pub mod pipeline;
+mod output;
+mod paths;
+mod pipeline;
 pub mod render;
-pub mod scaffold;
-pub mod search;
+mod scaffold;
+mod search;
 pub mod serve;
-pub mod timer;
-pub mod toml_input;
+mod timer;
+mod toml_input;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

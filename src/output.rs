@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 /// The file that marks a folder as opsbook's output (and holds its manifest): no output
 /// file may take its name.
-pub const MARKER_FILE: &str = ".opsbook";
+pub(crate) const MARKER_FILE: &str = ".opsbook";
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +50,7 @@ impl Body {
 /// another control character. Every path written to or deleted from an output folder, and
 /// every path read back from one (the manifest), passes this first: a path that fails it
 /// would name a file outside the folder (`/tmp/x`, `../x`) on some system.
-pub fn is_safe_path(path: &str) -> bool {
+pub(crate) fn is_safe_path(path: &str) -> bool {
     !path.is_empty()
         && !path.contains(|c: char| c == '\\' || c.is_control())
         && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
@@ -60,7 +60,7 @@ pub fn is_safe_path(path: &str) -> bool {
 }
 
 /// The output path of a page at URL path `dir` (`""` or `returns/`): `returns/index.html`.
-pub fn index_path(dir: &str) -> String {
+pub(crate) fn index_path(dir: &str) -> String {
     format!("{dir}index.html")
 }
 

@@ -6,12 +6,12 @@ use std::path::{Component, Path, PathBuf};
 
 /// Whether `path` is relative and goes only down (no `..`, `.`, root or drive): a path
 /// that stays below the folder it is joined to, whatever that folder holds.
-pub fn is_plain_relative(path: &Path) -> bool {
+pub(crate) fn is_plain_relative(path: &Path) -> bool {
     !path.as_os_str().is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// Whether `path`, with symbolic links resolved, lies inside `dir`.
-pub fn inside(dir: &Path, path: &Path) -> bool {
+pub(crate) fn inside(dir: &Path, path: &Path) -> bool {
     match (dir.canonicalize(), path.canonicalize()) {
         (Ok(dir), Ok(path)) => path.starts_with(dir),
         _ => false,
@@ -22,7 +22,7 @@ pub fn inside(dir: &Path, path: &Path) -> bool {
 /// yet: the part that exists with every link and `..` resolved, then the rest. A `..` after
 /// a folder that does not exist is refused, because `create_dir_all` would make that folder
 /// and the path would then lead somewhere its spelling does not show (`x/../../site`).
-pub fn resolve(path: &Path) -> Result<PathBuf, String> {
+pub(crate) fn resolve(path: &Path) -> Result<PathBuf, String> {
     let mut real = PathBuf::new();
     let mut missing: Vec<&std::ffi::OsStr> = Vec::new();
     let spelled = std::path::absolute(path).map_err(|err| err.to_string())?;

@@ -31,7 +31,7 @@ pub struct Linked {
 
 /// assemble -> plan -> link -> assessment. Problems go to `diags`; the caller decides what
 /// an error means (a build stops, `check` reports, the dev server keeps the last good site).
-pub fn link(
+pub(crate) fn link(
     cfg: &Config,
     docs: Vec<(SourceDoc, Arc<Parsed>)>,
     theme: &Theme,

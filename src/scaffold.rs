@@ -41,7 +41,7 @@ fn write(path: &Path, text: &str) -> Result<(), ScaffoldError> {
 }
 
 /// Creates a starter site in `dir`. Returns the files written.
-pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, ScaffoldError> {
+pub(crate) fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir)
             .map_err(|source| ScaffoldError::Io { path: dir.to_path_buf(), source })?;
@@ -116,7 +116,7 @@ pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Scaffo
 
 /// The path in the content folder for `opsbook new PATH` (PATH may start with the content
 /// folder's own name, as `content/ops/x`).
-pub fn new_doc_path(content: &ContentDir, path: &Path) -> Result<PathBuf, ScaffoldError> {
+pub(crate) fn new_doc_path(content: &ContentDir, path: &Path) -> Result<PathBuf, ScaffoldError> {
     let content_dir = content.path.as_path();
     let text = path.to_string_lossy().replace('\\', "/");
     let prefix = content.prefix();
@@ -144,7 +144,7 @@ pub fn new_doc_path(content: &ContentDir, path: &Path) -> Result<PathBuf, Scaffo
 }
 
 /// Writes a new process document at `file`.
-pub fn new_doc(
+pub(crate) fn new_doc(
     file: &Path,
     title: Option<&str>,
     today: jiff::civil::Date,

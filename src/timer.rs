@@ -5,17 +5,17 @@
 use std::time::Instant;
 
 /// Prints how long each stage took when `OPSBOOK_TIMINGS` is set (for benchmarking).
-pub struct StageTimer {
+pub(crate) struct StageTimer {
     pub enabled: bool,
     last: Instant,
 }
 
 impl StageTimer {
-    pub fn new() -> StageTimer {
+    pub(crate) fn new() -> StageTimer {
         StageTimer { enabled: std::env::var_os("OPSBOOK_TIMINGS").is_some(), last: Instant::now() }
     }
 
-    pub fn lap(&mut self, stage: &str) {
+    pub(crate) fn lap(&mut self, stage: &str) {
         if self.enabled {
             eprintln!("  {stage:<12} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1000.0);
         }

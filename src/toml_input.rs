@@ -23,23 +23,23 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest};
 
 /// Where a TOML text lives: its file, the whole file text, and the TOML text's offset in it.
 #[derive(Clone, Copy)]
-pub struct TomlSource<'a> {
+pub(crate) struct TomlSource<'a> {
     pub path: &'a Path,
     pub file_text: &'a str,
     pub offset: usize,
 }
 
 impl<'a> TomlSource<'a> {
-    pub fn whole_file(path: &'a Path, text: &'a str) -> TomlSource<'a> {
+    pub(crate) fn whole_file(path: &'a Path, text: &'a str) -> TomlSource<'a> {
         TomlSource { path, file_text: text, offset: 0 }
     }
 
     /// The TOML text itself.
-    pub fn text(&self) -> &'a str {
+    pub(crate) fn text(&self) -> &'a str {
         &self.file_text[self.offset..]
     }
 
-    pub fn span(&self, range: Range<usize>) -> Span {
+    pub(crate) fn span(&self, range: Range<usize>) -> Span {
         Span::from_range(
             self.path,
             self.file_text,
@@ -48,7 +48,7 @@ impl<'a> TomlSource<'a> {
         )
     }
 
-    pub fn error(&self, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(&self, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(Some(self.span(range)), message)
     }
 
@@ -69,7 +69,7 @@ fn tidy_message(message: &str) -> String {
 }
 
 /// Parses a TOML document, reporting every syntax error. `None` when there was any.
-pub fn parse<'a>(
+pub(crate) fn parse<'a>(
     source: &TomlSource<'a>,
     text: &'a str,
     diags: &mut Diagnostics,
@@ -90,12 +90,12 @@ pub fn parse<'a>(
 }
 
 /// The value of `key` in `table`, with its span.
-pub fn get<'t, 'a>(table: &'t DeTable<'a>, key: &str) -> Option<&'t Spanned<DeValue<'a>>> {
+pub(crate) fn get<'t, 'a>(table: &'t DeTable<'a>, key: &str) -> Option<&'t Spanned<DeValue<'a>>> {
     table.iter().find(|(k, _)| k.get_ref().as_ref() == key).map(|(_, v)| v)
 }
 
 /// Reports each key of `table` that is not in `allowed`, with a "did you mean" when close.
-pub fn reject_unknown_keys(
+pub(crate) fn reject_unknown_keys(
     source: &TomlSource<'_>,
     table: &DeTable<'_>,
     allowed: &[&str],
@@ -117,7 +117,7 @@ pub fn reject_unknown_keys(
 }
 
 /// Deserializes one spanned value into `T`, reporting a type error at the value.
-pub fn deserialize<T: DeserializeOwned>(
+pub(crate) fn deserialize<T: DeserializeOwned>(
     source: &TomlSource<'_>,
     value: &Spanned<DeValue<'_>>,
     diags: &mut Diagnostics,
@@ -134,7 +134,7 @@ pub fn deserialize<T: DeserializeOwned>(
 
 /// Converts a TOML value into JSON for templates; dates become `YYYY-MM-DD` strings and
 /// numbers that JSON cannot hold (inf, nan) become null.
-pub fn to_json(value: &DeValue<'_>) -> serde_json::Value {
+pub(crate) fn to_json(value: &DeValue<'_>) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
         DeValue::String(s) => J::String(s.to_string()),
@@ -153,13 +153,13 @@ pub fn to_json(value: &DeValue<'_>) -> serde_json::Value {
 }
 
 /// A TOML integer's value; `None` when it does not fit an `i64`.
-pub fn integer(i: &DeInteger<'_>) -> Option<i64> {
+pub(crate) fn integer(i: &DeInteger<'_>) -> Option<i64> {
     // `as_str` is already without `_` and the radix prefix.
     i64::from_str_radix(i.as_str(), i.radix()).ok()
 }
 
 /// A TOML integer or float as an `f64`, `inf` and `nan` included; `None` for other types.
-pub fn number(value: &DeValue<'_>) -> Option<f64> {
+pub(crate) fn number(value: &DeValue<'_>) -> Option<f64> {
     match value {
         DeValue::Integer(i) => i128::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
         DeValue::Float(f) => f.as_str().parse().ok(),
@@ -168,7 +168,7 @@ pub fn number(value: &DeValue<'_>) -> Option<f64> {
 }
 
 /// A TOML value's type, as a person would name it in an error message.
-pub fn type_name(value: &DeValue<'_>) -> &'static str {
+pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",
         DeValue::Integer(_) => "an integer",
@@ -193,35 +193,35 @@ pub(crate) struct Reader<'s, 'd> {
 }
 
 impl Reader<'_, '_> {
-    pub fn at(&self, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn at(&self, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
         self.source.error(range, message)
     }
 
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.diags.push(diagnostic);
     }
 
     /// The line a byte offset is on, for "the first one is on line N" help.
-    pub fn line(&self, offset: usize) -> usize {
+    pub(crate) fn line(&self, offset: usize) -> usize {
         self.source.span(offset..offset).line
     }
 
-    pub fn reject(&mut self, table: &DeTable<'_>, allowed: &[&str], context: &str) {
+    pub(crate) fn reject(&mut self, table: &DeTable<'_>, allowed: &[&str], context: &str) {
         reject_unknown_keys(&self.source, table, allowed, context, self.diags);
     }
 
-    pub fn wrong_type(&mut self, key: &str, value: &Spanned<DeValue<'_>>, expected: &str) {
+    pub(crate) fn wrong_type(&mut self, key: &str, value: &Spanned<DeValue<'_>>, expected: &str) {
         let found = type_name(value.get_ref());
         self.push(self.at(value.span(), format!("`{key}` must be {expected}, found {found}")));
     }
 
-    pub fn missing(&mut self, key: &str, at: Range<usize>, owner: &str, example: &str) {
+    pub(crate) fn missing(&mut self, key: &str, at: Range<usize>, owner: &str, example: &str) {
         self.push(
             self.at(at, format!("{owner} has no `{key}`")).with_help(format!("add {example}")),
         );
     }
 
-    pub fn string(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
+    pub(crate) fn string(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
         let value = get(table, key)?;
         match value.get_ref() {
             DeValue::String(s) => Some(Spanned::new(value.span(), s.to_string())),
@@ -233,7 +233,7 @@ impl Reader<'_, '_> {
     }
 
     /// A string that must be there: a missing one is reported at `at` (the entry's header).
-    pub fn required_string(
+    pub(crate) fn required_string(
         &mut self,
         table: &DeTable<'_>,
         key: &str,
@@ -248,7 +248,7 @@ impl Reader<'_, '_> {
 
     /// An integer or a float, finite and within +-2^53 (DESIGN section 8): sums of larger
     /// weights overflow to infinity, and the scores divided by them to NaN.
-    pub fn number(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<f64>> {
+    pub(crate) fn number(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<f64>> {
         let value = get(table, key)?;
         match number(value.get_ref()) {
             // `+ 0.0` turns -0.0 into 0.0, so that no report shows "-0.0".
@@ -266,7 +266,7 @@ impl Reader<'_, '_> {
         }
     }
 
-    pub fn required_number(
+    pub(crate) fn required_number(
         &mut self,
         table: &DeTable<'_>,
         key: &str,
@@ -280,7 +280,7 @@ impl Reader<'_, '_> {
     }
 
     /// A whole number; `required` reports an absent one at its header.
-    pub fn integer(
+    pub(crate) fn integer(
         &mut self,
         table: &DeTable<'_>,
         key: &str,
@@ -314,7 +314,7 @@ impl Reader<'_, '_> {
     }
 
     /// A list of strings, each spanned.
-    pub fn strings(&mut self, table: &DeTable<'_>, key: &str) -> Vec<Spanned<String>> {
+    pub(crate) fn strings(&mut self, table: &DeTable<'_>, key: &str) -> Vec<Spanned<String>> {
         let Some(value) = get(table, key) else { return Vec::new() };
         let Some(items) = value.get_ref().as_array() else {
             self.wrong_type(key, value, "a list of strings, like [\"a\", \"b\"]");
@@ -336,7 +336,7 @@ impl Reader<'_, '_> {
     /// A list of tables, written `header` (`[[questions.options]]`), with the span of each
     /// entry's header. `None` when absent or not a list; `required` reports an absent or
     /// empty list at `at`.
-    pub fn tables<'t, 'a>(
+    pub(crate) fn tables<'t, 'a>(
         &mut self,
         table: &'t DeTable<'a>,
         key: &str,
@@ -375,7 +375,7 @@ impl Reader<'_, '_> {
     }
 
     /// An inline table (`key = { ... }`) or a `[key]` table, with its span.
-    pub fn table<'t, 'a>(
+    pub(crate) fn table<'t, 'a>(
         &mut self,
         table: &'t DeTable<'a>,
         key: &str,
@@ -394,11 +394,11 @@ impl Reader<'_, '_> {
 
 /// The largest magnitude a number in a questionnaire or answers file may have: 2^53, below
 /// which every integer is exact in a double (in Rust and in the browser alike).
-pub const MAX_NUMBER: f64 = 9_007_199_254_740_992.0;
+pub(crate) const MAX_NUMBER: f64 = 9_007_199_254_740_992.0;
 
 /// Whether a TOML number (`n` its value as a double) is finite and within +-2^53. An
 /// integer is judged as written: 9007199254740993 rounds to 2^53 as a double, yet is over.
-pub fn value_in_range(value: &DeValue<'_>, n: f64) -> bool {
+pub(crate) fn value_in_range(value: &DeValue<'_>, n: f64) -> bool {
     match value {
         DeValue::Integer(i) => i128::from_str_radix(i.as_str(), i.radix())
             .is_ok_and(|i| i.unsigned_abs() <= MAX_NUMBER as u128),
@@ -408,7 +408,7 @@ pub fn value_in_range(value: &DeValue<'_>, n: f64) -> bool {
 
 /// The error for a number that is not finite or not within +-2^53 (`diag` gives the place),
 /// quoting the number as written.
-pub fn out_of_range(mut diag: Diagnostic, key: &str, value: &DeValue<'_>) -> Diagnostic {
+pub(crate) fn out_of_range(mut diag: Diagnostic, key: &str, value: &DeValue<'_>) -> Diagnostic {
     let written = match value {
         DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => n.to_string(),

@@ -16,8 +16,8 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
-pub use schema::{Answers, LearnLink, Questionnaire, Report};
-pub use validate::Resolve;
+pub use schema::{Answers, LearnLink, Questionnaire};
+pub(crate) use validate::Resolve;
 
 use crate::content::load::is_ignored_name;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
@@ -40,7 +40,7 @@ pub struct Response {
 }
 
 /// The folder of committed answers files: `responses/` beside the questionnaire.
-pub fn responses_dir(questionnaire: &Path) -> PathBuf {
+pub(crate) fn responses_dir(questionnaire: &Path) -> PathBuf {
     questionnaire.parent().unwrap_or(Path::new(".")).join("responses")
 }
 
@@ -65,7 +65,7 @@ fn read(path: &Path, what: &str, diags: &mut Diagnostics) -> Option<String> {
 
 /// Reads and validates the questionnaire at `path`. `None` when it cannot be read or has
 /// errors, all of which are in `diags`.
-pub fn load_questionnaire(
+pub(crate) fn load_questionnaire(
     path: &Path,
     resolve: &Resolve<'_>,
     diags: &mut Diagnostics,
@@ -75,7 +75,7 @@ pub fn load_questionnaire(
 }
 
 /// Reads and validates one answers file against `questionnaire`.
-pub fn load_answers(
+pub(crate) fn load_answers(
     path: &Path,
     questionnaire: &Questionnaire,
     diags: &mut Diagnostics,
@@ -87,7 +87,11 @@ pub fn load_answers(
 /// Loads the questionnaire at `path` and every `*.toml` answers file in `responses/` beside
 /// it. `None` when the questionnaire cannot be used; invalid answers files are reported and
 /// left out.
-pub fn load(path: &Path, resolve: &Resolve<'_>, diags: &mut Diagnostics) -> Option<Assessment> {
+pub(crate) fn load(
+    path: &Path,
+    resolve: &Resolve<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Assessment> {
     let questionnaire = load_questionnaire(path, resolve, diags)?;
     let dir = responses_dir(path);
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {

@@ -19,7 +19,7 @@ use toml::Spanned;
 
 /// A questionnaire file as written. `at` fields hold the span of an entry's `[[header]]`.
 #[derive(Debug, Default)]
-pub struct RawQuestionnaire {
+pub(crate) struct RawQuestionnaire {
     pub id: Option<Spanned<String>>,
     pub title: Option<Spanned<String>>,
     pub intro: Option<Spanned<String>>,
@@ -29,8 +29,7 @@ pub struct RawQuestionnaire {
 }
 
 #[derive(Debug)]
-pub struct RawTier {
-    pub at: Range<usize>,
+pub(crate) struct RawTier {
     pub id: Option<Spanned<String>>,
     pub title: Option<Spanned<String>>,
     pub min: Option<Spanned<f64>>,
@@ -38,8 +37,7 @@ pub struct RawTier {
 }
 
 #[derive(Debug)]
-pub struct RawDimension {
-    pub at: Range<usize>,
+pub(crate) struct RawDimension {
     pub id: Option<Spanned<String>>,
     pub title: Option<Spanned<String>>,
     pub weight: Option<Spanned<f64>>,
@@ -48,7 +46,7 @@ pub struct RawDimension {
 }
 
 #[derive(Debug)]
-pub struct RawQuestion {
+pub(crate) struct RawQuestion {
     pub at: Range<usize>,
     pub id: Option<Spanned<String>>,
     pub dimension: Option<Spanned<String>>,
@@ -72,13 +70,13 @@ pub struct RawQuestion {
 
 /// One `labels` entry of a scale: `"1" = "Never"`.
 #[derive(Debug)]
-pub struct RawLabel {
+pub(crate) struct RawLabel {
     pub value: Spanned<String>,
     pub text: String,
 }
 
 #[derive(Debug)]
-pub struct RawShowIf {
+pub(crate) struct RawShowIf {
     pub at: Range<usize>,
     pub question: Option<Spanned<String>>,
     pub equals: Option<Spanned<String>>,
@@ -86,8 +84,7 @@ pub struct RawShowIf {
 }
 
 #[derive(Debug)]
-pub struct RawOption {
-    pub at: Range<usize>,
+pub(crate) struct RawOption {
     pub id: Option<Spanned<String>>,
     pub label: Option<Spanned<String>>,
     pub score: Option<Spanned<f64>>,
@@ -96,7 +93,7 @@ pub struct RawOption {
 }
 
 #[derive(Debug)]
-pub struct RawBand {
+pub(crate) struct RawBand {
     pub at: Range<usize>,
     pub max: Option<Spanned<f64>>,
     pub score: Option<Spanned<f64>>,

@@ -36,7 +36,7 @@ use std::cmp::Reverse;
 use super::schema::*;
 
 /// How far an overall may fall short of a tier's `min` and still reach it (rounding).
-pub const TIER_TOLERANCE: f64 = 1e-9;
+pub(crate) const TIER_TOLERANCE: f64 = 1e-9;
 
 /// How many recommendations a report carries unless asked otherwise.
 pub const DEFAULT_TOP: usize = 5;
@@ -46,7 +46,7 @@ pub const DEFAULT_TOP: usize = 5;
 pub struct NothingScored;
 
 /// Which questions are asked, given the answers: one flag per question.
-pub fn visible(questionnaire: &Questionnaire, values: &[Option<Answer>]) -> Vec<bool> {
+pub(crate) fn visible(questionnaire: &Questionnaire, values: &[Option<Answer>]) -> Vec<bool> {
     let mut shown: Vec<bool> = Vec::with_capacity(questionnaire.questions.len());
     for question in &questionnaire.questions {
         let visible = match question.show_if {
@@ -68,7 +68,7 @@ pub fn visible(questionnaire: &Questionnaire, values: &[Option<Answer>]) -> Vec<
 
 /// The score of one answer, in [0, 100]; `None` when the answer does not fit the question's
 /// kind (validated answers always fit).
-pub fn question_score(question: &Question, answer: &Answer) -> Option<f64> {
+pub(crate) fn question_score(question: &Question, answer: &Answer) -> Option<f64> {
     let score = match (&question.kind, answer) {
         (Kind::Choice { options }, Answer::Choice(chosen)) => options.get(*chosen)?.score,
         (Kind::Multi { options }, Answer::Multi(chosen)) => {

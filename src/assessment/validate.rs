@@ -23,7 +23,7 @@ use crate::toml_input::{self, Reader, TomlSource};
 
 /// Resolves a `learn` entry (a content path or a `[[wikilink]]`) to a page. A diagnostic it
 /// returns gets the entry's span.
-pub type Resolve<'r> = dyn Fn(&str) -> Result<LearnLink, Diagnostic> + 'r;
+pub(crate) type Resolve<'r> = dyn Fn(&str) -> Result<LearnLink, Diagnostic> + 'r;
 
 const TOP_KEYS: &[&str] = &["id", "title", "intro", "tiers", "dimensions", "questions"];
 const TIER_KEYS: &[&str] = &["id", "title", "min", "summary"];
@@ -117,7 +117,6 @@ fn read_tier(r: &mut Reader<'_, '_>, at: Range<usize>, t: &DeTable<'_>) -> RawTi
         title: r.required_string(t, "title", &at, &owner),
         min: r.required_number(t, "min", &at, &owner),
         summary: r.string(t, "summary"),
-        at,
     }
 }
 
@@ -130,7 +129,6 @@ fn read_dimension(r: &mut Reader<'_, '_>, at: Range<usize>, t: &DeTable<'_>) -> 
         weight: r.number(t, "weight"),
         description: r.string(t, "description"),
         learn: r.strings(t, "learn"),
-        at,
     }
 }
 
@@ -251,7 +249,6 @@ fn read_option(r: &mut Reader<'_, '_>, at: Range<usize>, o: &DeTable<'_>) -> Raw
         score: r.required_number(o, "score", &at, &owner),
         cap: r.string(o, "cap"),
         advice: r.string(o, "advice"),
-        at,
     }
 }
 

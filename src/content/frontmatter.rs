@@ -112,13 +112,13 @@ impl FrontMatter {
 
 /// Where the front matter and the body are in a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Toml,
     Yaml,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Split {
+pub(crate) struct Split {
     pub format: Option<Format>,
     /// Byte range of the front matter text (between the fences) in the file.
     pub front: Range<usize>,
@@ -128,7 +128,7 @@ pub struct Split {
 
 /// Finds the front matter fences. `Err` carries the byte range of an opening fence that is
 /// never closed. A file without front matter is all body.
-pub fn split(text: &str) -> Result<Split, Range<usize>> {
+pub(crate) fn split(text: &str) -> Result<Split, Range<usize>> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
     let (format, fence) = if line_is(rest, "+++") {
@@ -177,11 +177,16 @@ struct Entry {
 
 /// The largest front matter read, in bytes. Front matter is a page's metadata; a larger one
 /// is a mistake (a fence never closed, data pasted in) and would only slow the build down.
-pub const MAX_FRONT_MATTER: usize = 1 << 20;
+pub(crate) const MAX_FRONT_MATTER: usize = 1 << 20;
 
 /// Parses the front matter of `text` (a whole file). Problems go to `diags`; the returned
 /// front matter holds every field that was valid.
-pub fn parse(path: &Path, text: &str, split: &Split, diags: &mut Diagnostics) -> FrontMatter {
+pub(crate) fn parse(
+    path: &Path,
+    text: &str,
+    split: &Split,
+    diags: &mut Diagnostics,
+) -> FrontMatter {
     if split.front.len() > MAX_FRONT_MATTER {
         diags.push(
             Diagnostic::error(

@@ -36,13 +36,13 @@ pub struct Asset {
 }
 
 #[derive(Debug, Default)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub docs: Vec<SourceDoc>,
     pub assets: Vec<Asset>,
 }
 
 /// Files an editor or the OS leaves beside real ones: never content, never a reason to rebuild.
-pub fn is_ignored_name(name: &str) -> bool {
+pub(crate) fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.starts_with('#') && name.ends_with('#')
@@ -63,7 +63,10 @@ fn is_data_file(rel: &str) -> bool {
 /// The Markdown files (relative path, file) and assets of the content folder, sorted.
 /// Editor leftovers and dot-folders are never content, nor is what `ignore` names, nor,
 /// when the content folder is the site root, the site's own folders and its output.
-pub fn walk(content: &ContentDir, diags: &mut Diagnostics) -> (Vec<(String, PathBuf)>, Vec<Asset>) {
+pub(crate) fn walk(
+    content: &ContentDir,
+    diags: &mut Diagnostics,
+) -> (Vec<(String, PathBuf)>, Vec<Asset>) {
     let content_dir = content.path.as_path();
     let mut md_files = Vec::new();
     let mut assets = Vec::new();
@@ -152,7 +155,7 @@ pub fn walk(content: &ContentDir, diags: &mut Diagnostics) -> (Vec<(String, Path
 
 /// Walks the content folder and reads every Markdown file. A missing folder is an empty
 /// site.
-pub fn load(content: &ContentDir, diags: &mut Diagnostics) -> Loaded {
+pub(crate) fn load(content: &ContentDir, diags: &mut Diagnostics) -> Loaded {
     let (md_files, assets) = walk(content, diags);
     let results: Vec<(Option<SourceDoc>, Diagnostics)> = md_files
         .into_par_iter()
@@ -173,7 +176,7 @@ pub fn load(content: &ContentDir, diags: &mut Diagnostics) -> Loaded {
 /// Reads a file that must be a regular file. The walk already skipped everything else, but
 /// a file can be swapped for a FIFO in between: opening without blocking and checking what
 /// was opened means no build ever waits on one.
-pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(target_os = "linux")]
@@ -195,7 +198,7 @@ pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Reads and splits one Markdown file.
-pub fn read_doc(rel: String, file: PathBuf, diags: &mut Diagnostics) -> Option<SourceDoc> {
+pub(crate) fn read_doc(rel: String, file: PathBuf, diags: &mut Diagnostics) -> Option<SourceDoc> {
     let bytes = match read_regular(&file) {
         Ok(bytes) => bytes,
         Err(err) => {

@@ -19,10 +19,10 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use super::slug::slugify;
 
 /// The marker byte around link placeholders in rendered HTML.
-pub const MARKER: char = '\u{1A}';
+pub(crate) const MARKER: char = '\u{1A}';
 
 /// The one place where parser options are chosen.
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -80,14 +80,14 @@ pub struct Parsed {
 
 /// How to treat raw HTML in the Markdown.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct MarkdownOptions {
+pub(crate) struct MarkdownOptions {
     pub unsafe_html: bool,
     /// Whether a leading `# heading` is used as the title (then it is not rendered).
     pub h1_is_title: bool,
 }
 
 /// Whether a link destination points outside the site (has a scheme or is protocol-relative).
-pub fn is_external(dest: &str) -> bool {
+pub(crate) fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
@@ -104,7 +104,7 @@ pub fn is_external(dest: &str) -> bool {
 /// read the way browsers read it: leading and trailing spaces and control characters are
 /// dropped, tabs and line breaks anywhere are ignored (`java\tscript:` runs too).
 /// Character references are already decoded by the Markdown parser.
-pub fn is_script_url(url: &str) -> bool {
+pub(crate) fn is_script_url(url: &str) -> bool {
     let trimmed = url.trim_matches(|c: char| c <= ' ');
     let mut scheme = String::with_capacity(12);
     for c in trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')) {
@@ -121,7 +121,7 @@ pub fn is_script_url(url: &str) -> bool {
 
 /// [`is_script_url`] for an image source: an `<img>` never runs a `data:image/...` URL, so
 /// those stay (they are how some editors embed pasted screenshots).
-pub fn is_script_image_url(url: &str) -> bool {
+pub(crate) fn is_script_image_url(url: &str) -> bool {
     let lower = url.trim_matches(|c: char| c <= ' ').to_ascii_lowercase();
     is_script_url(url) && !lower.starts_with("data:image/")
 }
@@ -129,7 +129,7 @@ pub fn is_script_image_url(url: &str) -> bool {
 const SUMMARY_CHARS: usize = 240;
 
 /// Parses one page body. `body` is the Markdown, `offset` its byte offset in the file.
-pub fn parse(body: &str, offset: usize, opts: MarkdownOptions) -> Parsed {
+pub(crate) fn parse(body: &str, offset: usize, opts: MarkdownOptions) -> Parsed {
     let mut state = State::new(opts);
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     let mut events: Vec<(Event<'_>, Range<usize>)> = parser.collect();
@@ -613,7 +613,7 @@ fn collect_html_ids(html: &str, out: &mut Vec<String>) {
 
 /// `text` with every run of ASCII whitespace made one space and the ends trimmed, and its
 /// number of words, in one pass over the bytes (this runs on every word of the site).
-pub fn collapse_whitespace(text: &str) -> (String, usize) {
+pub(crate) fn collapse_whitespace(text: &str) -> (String, usize) {
     let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut words = 0;
     let mut in_space = true;
@@ -636,7 +636,7 @@ pub fn collapse_whitespace(text: &str) -> (String, usize) {
 }
 
 /// Shortens to at most `max` characters at a word boundary, with an ellipsis.
-pub fn shorten(text: &str, max: usize) -> String {
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     let (text, _) = collapse_whitespace(text);
     if text.chars().count() <= max {
         return text;

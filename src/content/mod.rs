@@ -3,20 +3,20 @@
 //! Stages, in order: [`load`] (walk and read), [`parse`] (Markdown, in parallel),
 //! [`site::assemble`] (sections, cascades, drafts, URLs, order). None of them writes output.
 
-pub mod frontmatter;
+pub(crate) mod frontmatter;
 pub mod load;
-pub mod markdown;
+pub(crate) mod markdown;
 pub mod site;
-pub mod slug;
-pub mod yaml;
+pub(crate) mod slug;
+pub(crate) mod yaml;
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use load::{Asset, Loaded, SourceDoc, load};
-pub use markdown::{Heading, LinkRef, Parsed};
-pub use site::{Page, PageId, Section, SectionId, Site};
+pub(crate) use load::{Asset, SourceDoc, load};
+pub(crate) use markdown::Parsed;
+pub(crate) use site::{Page, PageId, SectionId, Site};
 
 use crate::config::MarkdownConfig;
 
@@ -39,7 +39,7 @@ pub fn parse(
 }
 
 /// Parses one document's body.
-pub fn parse_one(doc: &SourceDoc, cfg: &MarkdownConfig) -> Parsed {
+pub(crate) fn parse_one(doc: &SourceDoc, cfg: &MarkdownConfig) -> Parsed {
     let opts = markdown::MarkdownOptions {
         unsafe_html: cfg.unsafe_html,
         h1_is_title: doc.front.title.is_none(),

@@ -15,8 +15,8 @@ use super::slug::{slugify, title_from_name};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::output::index_path;
 
-pub type PageId = usize;
-pub type SectionId = usize;
+pub(crate) type PageId = usize;
+pub(crate) type SectionId = usize;
 
 /// One page of the site: a Markdown file, or the stand-in page of a folder without one.
 #[derive(Debug, Clone)]

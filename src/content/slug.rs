@@ -8,7 +8,7 @@ use deunicode::deunicode_char;
 /// Letters are transliterated to ASCII, every run of other characters becomes one `-`, and
 /// leading and trailing dashes are dropped. The result may be empty (a title of only
 /// punctuation); callers decide what to do then.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
@@ -44,7 +44,7 @@ fn push(out: &mut String, dash: &mut bool, c: char) {
 
 /// Turns a folder or file name into a title when the page has none: `cycle-counting` ->
 /// `Cycle counting`, `sales_channels` -> `Sales channels`.
-pub fn title_from_name(name: &str) -> String {
+pub(crate) fn title_from_name(name: &str) -> String {
     let words = name.replace(['-', '_'], " ");
     let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut chars = words.chars();

@@ -15,16 +15,16 @@ use saphyr_parser::{Event, Parser, ScalarStyle, StrInput};
 use serde_json::Value as Json;
 
 /// How deep lists and tables may nest.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 /// How many values a front matter may hold once aliases are expanded.
-pub const MAX_VALUES: usize = 100_000;
+pub(crate) const MAX_VALUES: usize = 100_000;
 /// How much text a front matter may hold once aliases are expanded: a short alias of a long
 /// string, used many times, is as large as if it were written out.
-pub const MAX_TEXT: usize = 8 << 20;
+pub(crate) const MAX_TEXT: usize = 8 << 20;
 
 /// One `key: value` pair; ranges are bytes of the YAML text.
 #[derive(Debug)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub key: String,
     pub key_range: Range<usize>,
     pub value_range: Range<usize>,
@@ -37,7 +37,7 @@ pub struct Entry {
 
 /// Why the YAML cannot be read, and where (bytes of the YAML text).
 #[derive(Debug, PartialEq)]
-pub struct Error {
+pub(crate) struct Error {
     pub range: Range<usize>,
     pub message: String,
     pub help: &'static str,
@@ -46,7 +46,7 @@ pub struct Error {
 const SYNTAX_HELP: &str = "YAML front matter is `key: value` lines between two `---` lines";
 
 /// The top-level entries of a YAML front matter (none for an empty one).
-pub fn entries(yaml: &str) -> Result<Vec<Entry>, Error> {
+pub(crate) fn entries(yaml: &str) -> Result<Vec<Entry>, Error> {
     let mut reader = Reader {
         events: Parser::new_from_str(yaml),
         offsets: Offsets::new(yaml),

@@ -6,7 +6,7 @@ use crate::content::{PageId, Site};
 use super::resolve::Resolved;
 
 /// For each page, the pages that link to it, in reading order, each once, never itself.
-pub fn backlinks(site: &Site, links: &[Vec<Resolved>]) -> Vec<Vec<PageId>> {
+pub(crate) fn backlinks(site: &Site, links: &[Vec<Resolved>]) -> Vec<Vec<PageId>> {
     let mut back: Vec<Vec<PageId>> = vec![Vec::new(); site.pages.len()];
     for &source in &site.order {
         for link in &links[source] {

@@ -1,7 +1,7 @@
 //! Links between pages: resolution (with diagnostics) and the backlink graph.
 
-pub mod graph;
-pub mod resolve;
+pub(crate) mod graph;
+pub(crate) mod resolve;
 
 use std::collections::HashSet;
 
@@ -9,7 +9,7 @@ use crate::config::BaseUrl;
 use crate::content::{PageId, Site};
 use crate::diagnostics::Diagnostics;
 
-pub use resolve::Resolved;
+pub(crate) use resolve::Resolved;
 
 /// Every page's resolved links and backlinks.
 #[derive(Debug, Clone, Default)]

@@ -27,7 +27,7 @@ pub struct Resolved {
 }
 
 /// Lookup tables over the site's pages.
-pub struct LinkIndex<'s> {
+pub(crate) struct LinkIndex<'s> {
     site: &'s Site,
     by_source: HashMap<&'s str, PageId>,
     by_path: HashMap<String, Vec<PageId>>,
@@ -73,7 +73,7 @@ impl<'s> LinkIndex<'s> {
         }
     }
 
-    pub fn new(site: &'s Site, files: &'s HashSet<String>) -> LinkIndex<'s> {
+    pub(crate) fn new(site: &'s Site, files: &'s HashSet<String>) -> LinkIndex<'s> {
         let mut index = LinkIndex {
             site,
             by_source: HashMap::new(),
@@ -291,7 +291,7 @@ impl LinkIndex<'_> {
 
 /// Resolves every link of every page. Returns, per page, one [`Resolved`] per link, in the
 /// order of the page's links; broken links get an empty URL and a diagnostic.
-pub fn resolve(
+pub(crate) fn resolve(
     site: &Site,
     base: &BaseUrl,
     files: &HashSet<String>,
@@ -544,7 +544,7 @@ fn join(dir: &str, link: &str) -> Option<String> {
 }
 
 /// Decodes `%20`-style escapes; invalid ones are kept as written.
-pub fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_string();
     }

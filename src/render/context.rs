@@ -11,14 +11,14 @@ use crate::dates::{self, Period};
 
 /// A titled link.
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct LinkView {
+pub(crate) struct LinkView {
     pub title: String,
     pub url: String,
 }
 
 /// `site`: the same for every page (set once as Tera's global context).
 #[derive(Debug, Clone, Serialize)]
-pub struct SiteView {
+pub(crate) struct SiteView {
     pub title: String,
     pub description: String,
     pub language: String,
@@ -39,7 +39,7 @@ pub struct SiteView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TocEntry {
+pub(crate) struct TocEntry {
     pub id: String,
     pub title: String,
     pub children: Vec<TocEntry>,
@@ -47,7 +47,7 @@ pub struct TocEntry {
 
 /// Review freshness of a process document.
 #[derive(Debug, Clone, Serialize)]
-pub struct ReviewView {
+pub(crate) struct ReviewView {
     /// `ok`, `due-soon` (within 14 days), `overdue` or `never` (no `reviewed` date).
     pub state: &'static str,
     pub reviewed: Option<String>,
@@ -61,7 +61,7 @@ pub struct ReviewView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct BacklinkView {
+pub(crate) struct BacklinkView {
     pub title: String,
     pub url: String,
     pub section: Option<String>,
@@ -69,7 +69,7 @@ pub struct BacklinkView {
 
 /// `page`: the page being rendered.
 #[derive(Debug, Clone, Serialize)]
-pub struct PageView {
+pub(crate) struct PageView {
     pub title: String,
     /// `description`, else the first paragraph: what meta tags and listings show.
     pub description: String,
@@ -110,7 +110,7 @@ pub struct PageView {
 
 /// One entry of a listing (section pages, tag pages).
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct EntryView {
+pub(crate) struct EntryView {
     pub title: String,
     pub url: String,
     pub description: String,
@@ -125,14 +125,14 @@ pub struct EntryView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PagerLink {
+pub(crate) struct PagerLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Pagination {
+pub(crate) struct Pagination {
     pub current: usize,
     pub total: usize,
     pub prev: Option<String>,
@@ -145,7 +145,7 @@ pub struct Pagination {
 
 /// `section`: on section pages (and the home page), its listing.
 #[derive(Debug, Clone, Serialize)]
-pub struct SectionView {
+pub(crate) struct SectionView {
     pub title: String,
     pub url: String,
     pub subsections: Vec<EntryView>,
@@ -157,7 +157,7 @@ pub struct SectionView {
 
 /// One item of the navigation tree (`nav.html`).
 #[derive(Debug, Clone, Serialize)]
-pub struct NavItem {
+pub(crate) struct NavItem {
     pub title: String,
     pub url: String,
     pub is_section: bool,
@@ -170,9 +170,9 @@ pub struct NavItem {
     pub more: usize,
 }
 
-pub const REVIEW_SOON_DAYS: i64 = 14;
+pub(crate) const REVIEW_SOON_DAYS: i64 = 14;
 
-pub fn review_view(page: &Page, default_every: Period, today: Date) -> Option<ReviewView> {
+pub(crate) fn review_view(page: &Page, default_every: Period, today: Date) -> Option<ReviewView> {
     if !page.meta.is_process() {
         return None;
     }
@@ -198,7 +198,7 @@ pub fn review_view(page: &Page, default_every: Period, today: Date) -> Option<Re
     })
 }
 
-pub fn entry_view(
+pub(crate) fn entry_view(
     site: &Site,
     id: PageId,
     url: String,
@@ -222,14 +222,14 @@ pub fn entry_view(
     }
 }
 
-pub fn single_owner(page: &Page) -> bool {
+pub(crate) fn single_owner(page: &Page) -> bool {
     page.meta.is_process()
         && page.meta.owner.as_deref().is_some_and(|o| !o.trim().is_empty())
         && page.meta.backups.as_ref().is_none_or(|b| b.is_empty())
 }
 
 /// Headings of levels 2 and 3 as a two-level tree.
-pub fn toc(page: &Page) -> Vec<TocEntry> {
+pub(crate) fn toc(page: &Page) -> Vec<TocEntry> {
     let mut out: Vec<TocEntry> = Vec::new();
     for h in &page.doc.headings {
         let entry = TocEntry { id: h.id.clone(), title: h.text.clone(), children: Vec::new() };

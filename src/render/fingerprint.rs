@@ -13,7 +13,7 @@ impl Renderer<'_> {
     /// equal output, so the dev server re-renders only entries whose fingerprint changed.
     /// It reads the same inputs as the views (the page itself, and other pages through
     /// their summaries) without building any of them.
-    pub fn fingerprint(&self, entry: &PlanEntry) -> u64 {
+    pub(crate) fn fingerprint(&self, entry: &PlanEntry) -> u64 {
         let input = self.input;
         let site = input.site;
         let mut h = Xxh3::new();

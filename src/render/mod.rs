@@ -13,12 +13,12 @@
 //! the navigation once per section, with the current page marked by a string insert, and
 //! every list a page shows is bounded, so per-page work does not grow with the site.
 
-pub mod context;
+pub(crate) mod context;
 mod fingerprint;
 mod generated;
 mod page;
 mod plan;
-pub mod theme;
+pub(crate) mod theme;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -43,16 +43,16 @@ use crate::output::{Body, OutputFile, index_path};
 use context::*;
 use generated::sitemap;
 use page::summarise;
-pub use plan::{Origin, Plan, PlanEntry};
+pub(crate) use plan::{Origin, Plan, PlanEntry};
 use plan::{describe, listing_path, pages_of};
-pub use theme::Theme;
+pub(crate) use theme::Theme;
 
 /// Pages a section listing (or tag page) shows at once.
-pub const LISTING_PAGE_SIZE: usize = 50;
+pub(crate) const LISTING_PAGE_SIZE: usize = 50;
 /// Pages of one section the navigation lists.
-pub const NAV_PAGE_LIMIT: usize = 30;
+pub(crate) const NAV_PAGE_LIMIT: usize = 30;
 /// Backlinks a page lists.
-pub const BACKLINK_LIMIT: usize = 30;
+pub(crate) const BACKLINK_LIMIT: usize = 30;
 
 /// Everything rendering reads.
 pub struct RenderInput<'a> {
@@ -96,7 +96,7 @@ struct Summary {
 /// Renders plan entries. Built once per build: it renders the navigation of every section
 /// (shared by all pages of the section), summarises every page and sets the site-wide
 /// template context.
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     input: &'a RenderInput<'a>,
     tera: tera::Tera,
     navs: Vec<String>,
@@ -115,7 +115,7 @@ fn hash_of(value: &impl Hash) -> u64 {
 
 impl<'a> Renderer<'a> {
     /// `None` when the navigation template fails (reported in `diags`).
-    pub fn new(input: &'a RenderInput<'a>, diags: &mut Diagnostics) -> Option<Renderer<'a>> {
+    pub(crate) fn new(input: &'a RenderInput<'a>, diags: &mut Diagnostics) -> Option<Renderer<'a>> {
         let site_view = site_view(input);
         let mut tera = input.theme.tera.clone();
         tera.global_context().insert("site", &site_view);
@@ -211,7 +211,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one entry.
-    pub fn render(&self, entry: &PlanEntry) -> Result<OutputFile, Diagnostic> {
+    pub(crate) fn render(&self, entry: &PlanEntry) -> Result<OutputFile, Diagnostic> {
         let input = self.input;
         let path = entry.path.clone();
         let what = || describe(input.cfg, input.site, input.assets, &entry.origin);
@@ -245,7 +245,7 @@ type Failures = (Vec<(Diagnostic, usize)>, Option<std::io::Error>);
 
 /// Renders every entry of `plan`, in parallel, handing each file to `sink`. Template errors
 /// become diagnostics; the first error `sink` returns stops rendering and is returned.
-pub fn render(
+pub(crate) fn render(
     input: &RenderInput<'_>,
     plan: &Plan,
     sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
@@ -256,7 +256,7 @@ pub fn render(
 }
 
 /// Renders the given entries in parallel; see [`render`].
-pub fn render_entries<'e>(
+pub(crate) fn render_entries<'e>(
     renderer: &Renderer<'_>,
     entries: impl Iterator<Item = &'e PlanEntry> + Send,
     sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
@@ -302,27 +302,6 @@ pub fn render_entries<'e>(
         Some(err) => Err(err),
         None => Ok(()),
     }
-}
-
-/// Renders everything into memory (the dev server and tests).
-pub fn render_all(
-    input: &RenderInput<'_>,
-    plan: &Plan,
-    diags: &mut Diagnostics,
-) -> Vec<OutputFile> {
-    let files = Mutex::new(Vec::with_capacity(plan.entries.len()));
-    let _ = render(
-        input,
-        plan,
-        &|file| {
-            files.lock().map_err(|_| std::io::Error::other("poisoned"))?.push(file);
-            Ok(())
-        },
-        diags,
-    );
-    let mut files = files.into_inner().unwrap_or_default();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
 }
 
 fn site_view(input: &RenderInput<'_>) -> SiteView {

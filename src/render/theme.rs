@@ -27,7 +27,7 @@ macro_rules! embed_bytes {
 }
 
 /// The default templates, by name.
-pub const TEMPLATES: &[(&str, &str)] = embed!(
+pub(crate) const TEMPLATES: &[(&str, &str)] = embed!(
     "base.html",
     "index.html",
     "page.html",
@@ -46,7 +46,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The default static files, by output path.
-pub const STATIC: &[(&str, &[u8])] = embed_bytes!(
+pub(crate) const STATIC: &[(&str, &[u8])] = embed_bytes!(
     "assets/opsbook.css",
     "assets/opsbook.js",
     "assets/search.js",
@@ -252,11 +252,11 @@ fn find_tag(text: &str, tag: &str, name: &str) -> Option<std::ops::Range<usize>>
 
 /// The most one template render may write: far above any real page (a 50 MB Markdown page
 /// still fits), far below what fills the memory of a build that renders on every core.
-pub const MAX_OUTPUT: usize = 256 << 20;
+pub(crate) const MAX_OUTPUT: usize = 256 << 20;
 
 /// How many numbers `range()` may make for one output file, over all its calls: a loop in a
 /// loop of `range(end=100000)` stops after ten outer rounds instead of running 10^10 times.
-pub const RANGE_BUDGET: usize = 1_000_000;
+pub(crate) const RANGE_BUDGET: usize = 1_000_000;
 
 thread_local! {
     /// What is left of [`RANGE_BUDGET`] for the render running on this thread (a render

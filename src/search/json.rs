@@ -25,7 +25,7 @@ fn word(chunk: &[u8]) -> u64 {
 
 /// Appends `s` as a JSON string, quotes included. Runs of bytes that need no escaping (all
 /// of most strings) are checked eight bytes at a time and copied whole.
-pub fn string(out: &mut Vec<u8>, s: &str) {
+pub(super) fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
     // `bytes[plain..]` is not yet copied.
@@ -84,7 +84,7 @@ fn escape_chunk(out: &mut Vec<u8>, bytes: &[u8], at: usize, len: usize, plain: &
 
 /// Appends `a,b` (after a comma when `comma`), the numbers in decimal: the bulk of a term
 /// shard, so written with one copy rather than three.
-pub fn number_pair(out: &mut Vec<u8>, comma: bool, a: u32, b: u32) {
+pub(super) fn number_pair(out: &mut Vec<u8>, comma: bool, a: u32, b: u32) {
     // Written backwards from the end: 10 digits each, a comma between and one before.
     let mut buf = [0u8; 22];
     let mut at = digits(&mut buf, 22, b) - 1;
@@ -110,7 +110,7 @@ fn digits(buf: &mut [u8], mut end: usize, mut n: u32) -> usize {
 }
 
 /// Appends the strings of `items` as a JSON array.
-pub fn strings<'a>(out: &mut Vec<u8>, items: impl IntoIterator<Item = &'a str>) {
+pub(super) fn strings<'a>(out: &mut Vec<u8>, items: impl IntoIterator<Item = &'a str>) {
     out.push(b'[');
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {

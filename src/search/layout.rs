@@ -5,17 +5,17 @@
 //! its own.
 
 /// The index's folder below the output.
-pub const DIR: &str = "search/";
+pub(crate) const DIR: &str = "search/";
 /// The manifest's path in the output.
-pub const MANIFEST: &str = "search/manifest.json";
+pub(crate) const MANIFEST: &str = "search/manifest.json";
 /// The folder of term shards, relative to [`DIR`] (as the manifest names them).
-pub const TERMS: &str = "t";
+pub(crate) const TERMS: &str = "t";
 /// The folder of record groups, relative to [`DIR`].
-pub const RECORDS: &str = "r";
+pub(crate) const RECORDS: &str = "r";
 
 /// Where the index's files go: the manifest and everything under `t/` and `r/`. Nothing else
 /// may write there while search is on.
-pub fn is_index_path(path: &str) -> bool {
+pub(crate) fn is_index_path(path: &str) -> bool {
     path == MANIFEST
         || [TERMS, RECORDS].iter().any(|dir| {
             path.strip_prefix(DIR)
@@ -25,12 +25,12 @@ pub fn is_index_path(path: &str) -> bool {
 }
 
 /// The output path of an index file named as the manifest names it (`t/ab.0123456789.json`).
-pub fn output_path(name: &str) -> String {
+pub(crate) fn output_path(name: &str) -> String {
     format!("{DIR}{name}")
 }
 
 /// The reserved paths, as a person reads them in a message.
-pub const DESCRIPTION: &str = "search/manifest.json, search/t/ and search/r/";
+pub(crate) const DESCRIPTION: &str = "search/manifest.json, search/t/ and search/r/";
 
 #[cfg(test)]
 mod tests {

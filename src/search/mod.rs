@@ -9,8 +9,8 @@
 //! deterministic: sorted maps, no clocks.
 
 mod json;
-pub mod layout;
-pub mod text;
+pub(crate) mod layout;
+pub(crate) mod text;
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -25,11 +25,11 @@ use crate::content::{Page, PageId, Site};
 use crate::output::OutputFile;
 use text::{StemCache, is_stop_word};
 
-pub const FORMAT: u32 = 2;
+pub(crate) const FORMAT: u32 = 2;
 /// BM25F field weights and length normalisation: title, headings, body.
-pub const WEIGHTS: [f64; 3] = [6.0, 3.0, 1.0];
-pub const B: [f64; 3] = [0.5, 0.6, 0.75];
-pub const K1: f64 = 1.2;
+pub(crate) const WEIGHTS: [f64; 3] = [6.0, 3.0, 1.0];
+pub(crate) const B: [f64; 3] = [0.5, 0.6, 0.75];
+pub(crate) const K1: f64 = 1.2;
 /// A term shard is split into longer prefixes when its JSON would exceed this.
 const SHARD_BYTES: usize = 64 * 1024;
 const MAX_KEY_CHARS: usize = 8;
@@ -394,10 +394,10 @@ impl RecordWriter {
     }
 }
 
-pub use layout::{MANIFEST, is_index_path};
+pub(crate) use layout::{MANIFEST, is_index_path};
 
 /// Builds the search index and collects its files, sorted by path (the dev server, tests).
-pub fn index_files(cfg: &Config, site: &Site) -> Vec<OutputFile> {
+pub(crate) fn index_files(cfg: &Config, site: &Site) -> Vec<OutputFile> {
     let files = std::sync::Mutex::new(Vec::new());
     let _ = index(cfg, site, &|file| {
         files.lock().map_err(|_| std::io::Error::other("poisoned lock"))?.push(file);
@@ -412,7 +412,7 @@ pub fn index_files(cfg: &Config, site: &Site) -> Vec<OutputFile> {
 /// page records hold every page's text again, so a large site never holds them all at
 /// once): term shards and page records, in parallel, then `search/manifest.json`, which
 /// names them. The first error `sink` returns stops the stage and is returned.
-pub fn index(
+pub(crate) fn index(
     cfg: &Config,
     site: &Site,
     sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),

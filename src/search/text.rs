@@ -15,7 +15,7 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Words too common to tell pages apart (Snowball's English list, shortened). They are left
 /// out of body and heading postings; titles keep them, so a query of only stop words
 /// ("how to") still finds pages by title.
-pub const STOP_WORDS: &[&str] = &[
+pub(crate) const STOP_WORDS: &[&str] = &[
     "a",
     "about",
     "above",
@@ -144,12 +144,12 @@ pub const STOP_WORDS: &[&str] = &[
     "yourselves",
 ];
 
-pub fn is_stop_word(word: &str) -> bool {
+pub(crate) fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.binary_search(&word).is_ok()
 }
 
 /// Folds one word: lower case, and accents removed (`Étiquette` -> `etiquette`).
-pub fn fold(word: &str) -> String {
+pub(crate) fn fold(word: &str) -> String {
     if word.is_ascii() {
         return word.to_ascii_lowercase();
     }
@@ -162,7 +162,7 @@ const MAX_WORD_BYTES: usize = 40;
 /// Calls `f` with each word of `text` (not folded), in order. Words are what UAX #29 calls
 /// words that contain a letter or a digit. ASCII text takes a fast path that follows the same
 /// rules; anything else goes through `unicode-segmentation`.
-pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+pub(crate) fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     if text.is_ascii() {
         ascii_words(text, |word, _| f(word));
     } else {
@@ -272,7 +272,7 @@ fn joins(prev: u8, mid: u8, next: u8) -> bool {
 /// With each word `f` also gets its bytes packed into an integer (see [`Packed`]), which
 /// costs one load here, where the text around the word is at hand. Text that is not ASCII
 /// gives wrong words (never a panic): callers check first.
-pub fn ascii_words<'a>(text: &'a str, mut f: impl FnMut(&'a str, Packed)) {
+pub(crate) fn ascii_words<'a>(text: &'a str, mut f: impl FnMut(&'a str, Packed)) {
     let t = text.as_bytes();
     let mut chunks = t.chunks(64).map(chunk_bits);
     let Some(mut current) = chunks.next() else { return };
@@ -319,7 +319,7 @@ pub fn ascii_words<'a>(text: &'a str, mut f: impl FnMut(&'a str, Packed)) {
 /// A word's bytes as a little-endian integer, zero-padded, when it has at most 16 bytes and
 /// the text has 16 bytes from its start (nearly always); otherwise 0, which no word packs
 /// to.
-pub type Packed = u128;
+pub(crate) type Packed = u128;
 
 /// Calls `f` with `text[start..end]`, a run of word bytes, unless it is all underscores
 /// (a word needs a letter or a digit) or longer than a search term.
@@ -349,7 +349,7 @@ fn class(b: u8) -> u8 {
 }
 
 /// Stems words, remembering every word it has seen (a site repeats its vocabulary).
-pub struct StemCache {
+pub(crate) struct StemCache {
     stemmer: Stemmer,
     seen: HashMap<String, String>,
 }
@@ -362,7 +362,7 @@ impl Default for StemCache {
 
 impl StemCache {
     /// The stem of a folded word. Numbers and stop words are their own stem.
-    pub fn stem(&mut self, word: &str) -> &str {
+    pub(crate) fn stem(&mut self, word: &str) -> &str {
         if !self.seen.contains_key(word) {
             let stem = if word.bytes().any(|b| b.is_ascii_digit()) || is_stop_word(word) {
                 word.to_string()

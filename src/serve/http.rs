@@ -24,10 +24,10 @@ use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use super::site::Files;
 
 /// The browser side of live reload.
-pub const LIVE_JS: &str = include_str!("live.js");
+pub(crate) const LIVE_JS: &str = include_str!("live.js");
 
 /// What the server currently serves.
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     /// The base path (`/` or `/kb/`).
     pub base: String,
     pub files: Arc<Files>,
@@ -41,7 +41,7 @@ pub struct Snapshot {
 /// A message to every open tab.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum LiveEvent {
+pub(crate) enum LiveEvent {
     /// Files changed: tabs showing one of them reload.
     Reload { files: Vec<String>, urls: Vec<String> },
     /// Only stylesheets changed: tabs swap them without reloading.
@@ -72,27 +72,27 @@ impl LiveEvent {
 }
 
 /// State shared by the HTTP handlers and the rebuild thread.
-pub struct Shared {
+pub(crate) struct Shared {
     pub snapshot: RwLock<Arc<Snapshot>>,
     pub events: broadcast::Sender<LiveEvent>,
     pub shutdown: watch::Sender<bool>,
 }
 
 impl Shared {
-    pub fn new(snapshot: Snapshot) -> Shared {
+    pub(crate) fn new(snapshot: Snapshot) -> Shared {
         let (events, _) = broadcast::channel(64);
         let (shutdown, _) = watch::channel(false);
         Shared { snapshot: RwLock::new(Arc::new(snapshot)), events, shutdown }
     }
 
-    pub fn snapshot(&self) -> Arc<Snapshot> {
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshot
             .read()
             .map(|s| s.clone())
             .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
-    pub fn publish(&self, snapshot: Snapshot, events: Vec<LiveEvent>) {
+    pub(crate) fn publish(&self, snapshot: Snapshot, events: Vec<LiveEvent>) {
         match self.snapshot.write() {
             Ok(mut guard) => *guard = Arc::new(snapshot),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(snapshot),
@@ -104,7 +104,7 @@ impl Shared {
     }
 }
 
-pub fn router(shared: Arc<Shared>) -> Router {
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
 }
 
@@ -170,7 +170,7 @@ async fn handle(
 }
 
 /// Percent-decodes a request path; `None` when the result is not UTF-8.
-pub fn decode_path(raw: &str) -> Option<String> {
+pub(crate) fn decode_path(raw: &str) -> Option<String> {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -188,7 +188,7 @@ pub fn decode_path(raw: &str) -> Option<String> {
 }
 
 /// A relative path with no way out: no `..` or `.` segments, backslashes or NULs.
-pub fn is_safe(rel: &str) -> bool {
+pub(crate) fn is_safe(rel: &str) -> bool {
     !rel.starts_with('/')
         && !rel.contains(['\\', '\0'])
         && rel.split('/').all(|segment| segment != ".." && segment != ".")
@@ -271,7 +271,7 @@ fn query_value(query: &str, name: &str) -> String {
 
 /// Whether the page a tab shows is out of date: its file changed since it loaded, or the
 /// URL that showed a 404 page now has a page of its own.
-pub fn is_stale(snapshot: &Snapshot, file: &str, version: &str, url: &str) -> bool {
+pub(crate) fn is_stale(snapshot: &Snapshot, file: &str, version: &str, url: &str) -> bool {
     if !snapshot.built {
         return false;
     }

@@ -5,7 +5,7 @@
 //! run in parallel; changes that arrive during one are coalesced into the next. HTTP runs
 //! on tokio. Nothing is written to disk: `public/` and the site folder are never touched.
 
-pub mod http;
+pub(crate) mod http;
 pub mod site;
 pub mod watch;
 
@@ -42,7 +42,7 @@ pub enum ServeError {
 }
 
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     pub root: PathBuf,
     pub bind: IpAddr,
     pub port: u16,
@@ -52,7 +52,7 @@ pub struct ServeOptions {
 }
 
 /// Serves the site until Ctrl-C (or SIGTERM).
-pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
+pub(crate) fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let wanted = SocketAddr::new(opts.bind, opts.port);
     let listener = std::net::TcpListener::bind(wanted).map_err(|err| match err.kind() {
         std::io::ErrorKind::AddrInUse => ServeError::PortInUse(wanted),

@@ -53,7 +53,7 @@ fn version_of(bytes: &[u8]) -> Option<String> {
 }
 
 /// Output path -> file.
-pub type Files = HashMap<String, Arc<Served>>;
+pub(crate) type Files = HashMap<String, Arc<Served>>;
 
 /// A document as read and parsed.
 type Doc = (SourceDoc, Arc<Parsed>);

@@ -17,14 +17,14 @@ use crate::config::{CONFIG_FILE, ContentDir};
 use crate::content::load::is_ignored_name;
 
 /// How long the files must be quiet before a rebuild starts.
-pub const QUIET: Duration = Duration::from_millis(8);
+pub(crate) const QUIET: Duration = Duration::from_millis(8);
 /// How long they must be quiet once several files changed together: a checkout or a
 /// search-and-replace is still writing, and may pause while the machine is busy.
-pub const BURST_QUIET: Duration = Duration::from_millis(120);
+pub(crate) const BURST_QUIET: Duration = Duration::from_millis(120);
 /// How many changed paths make a burst (an editor's save touches one or two).
-pub const BURST_SIZE: usize = 4;
+pub(crate) const BURST_SIZE: usize = 4;
 /// The longest a stream of changes is held back before a rebuild starts anyway.
-pub const MAX_WAIT: Duration = Duration::from_secs(2);
+pub(crate) const MAX_WAIT: Duration = Duration::from_secs(2);
 
 /// What a changed path means for the site.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,7 +43,7 @@ pub enum Change {
 
 /// Sorts one changed path. `None` for paths the site does not read: editor leftovers,
 /// the output folder, version control. `assessment` is the questionnaire's folder.
-pub fn classify(
+pub(crate) fn classify(
     root: &Path,
     content: &ContentDir,
     assessment: Option<&Path>,
@@ -96,7 +96,7 @@ impl Batch {
 /// Collects changes until the files have been quiet for `quiet` (`burst_quiet` once the
 /// batch holds `BURST_SIZE` changes), or `max` has passed since the first change.
 #[derive(Debug)]
-pub struct Debouncer {
+pub(crate) struct Debouncer {
     quiet: Duration,
     burst_quiet: Duration,
     max: Duration,
@@ -106,25 +106,25 @@ pub struct Debouncer {
 }
 
 impl Debouncer {
-    pub fn new(quiet: Duration, burst_quiet: Duration, max: Duration) -> Debouncer {
+    pub(crate) fn new(quiet: Duration, burst_quiet: Duration, max: Duration) -> Debouncer {
         Debouncer { quiet, burst_quiet, max, first: None, last: None, batch: Batch::default() }
     }
 
-    pub fn add(&mut self, now: Instant, change: Change) {
+    pub(crate) fn add(&mut self, now: Instant, change: Change) {
         self.first.get_or_insert(now);
         self.last = Some(now);
         self.batch.changes.insert(change);
     }
 
     /// When the pending batch is due, or `None` when nothing is pending.
-    pub fn deadline(&self) -> Option<Instant> {
+    pub(crate) fn deadline(&self) -> Option<Instant> {
         let quiet =
             if self.batch.changes.len() >= BURST_SIZE { self.burst_quiet } else { self.quiet };
         Some((self.last? + quiet).min(self.first? + self.max))
     }
 
     /// The batch, if its deadline has passed.
-    pub fn take_if_due(&mut self, now: Instant) -> Option<Batch> {
+    pub(crate) fn take_if_due(&mut self, now: Instant) -> Option<Batch> {
         if now < self.deadline()? {
             return None;
         }
@@ -136,7 +136,7 @@ impl Debouncer {
 
 /// Starts watching the site's inputs; every relevant path is sent to `events`. The
 /// watcher stops when the returned value is dropped.
-pub fn watch(
+pub(crate) fn watch(
     root: &Path,
     inputs: &[PathBuf],
     events: Sender<PathBuf>,
