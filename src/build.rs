@@ -17,7 +17,6 @@ use thiserror::Error;
 use walkdir::WalkDir;
 
 use crate::config::{Config, Overrides};
-use crate::content::site::AssembleOptions;
 use crate::content::{self, Asset};
 use crate::diagnostics::Diagnostics;
 use crate::output::OutputFile;
@@ -75,7 +74,7 @@ pub fn prepare(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> O
     timer.lap("parse");
     let Some(theme) = Theme::load(&cfg, AssetUrls::Hashed, diags) else {
         // The content's own problems are reported too, as they would be with a good theme.
-        let _ = content::site::assemble(parsed, AssembleOptions { drafts: opts.drafts }, diags);
+        let _ = pipeline::assemble(parsed, opts.drafts, diags);
         return None;
     };
     timer.lap("theme");

@@ -27,6 +27,9 @@ mod scaffold;
 mod search;
 pub mod serve;
 mod timer;
+
+use timer::duration;
+pub use timer::thousands;
 mod toml_input;
 
 use std::path::{Path, PathBuf};
@@ -96,25 +99,6 @@ pub fn site_root(explicit: Option<&Path>) -> Result<PathBuf, Error> {
             config::find_root(&cwd).ok_or(Error::NoRoot(cwd))
         }
     }
-}
-
-/// `1204` -> `1,204`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `38 ms` below a second, `1.24 s` above.
-pub fn duration(d: std::time::Duration) -> String {
-    let ms = d.as_secs_f64() * 1000.0;
-    if ms < 1000.0 { format!("{} ms", ms.round() as u64) } else { format!("{:.2} s", ms / 1000.0) }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -413,20 +397,5 @@ fn has_links(meta: &std::fs::Metadata) -> bool {
     {
         let _ = meta;
         false
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_and_durations_read_well() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1204), "1,204");
-        assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(duration(std::time::Duration::from_millis(38)), "38 ms");
-        assert_eq!(duration(std::time::Duration::from_millis(1240)), "1.24 s");
     }
 }

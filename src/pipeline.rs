@@ -40,7 +40,7 @@ pub(crate) fn link(
     timer: &mut StageTimer,
     diags: &mut Diagnostics,
 ) -> Linked {
-    let site = content::site::assemble(docs, AssembleOptions { drafts }, diags);
+    let site = assemble(docs, drafts, diags);
     timer.lap("assemble");
     let plan = Plan::new(cfg, &site, theme, assets, diags);
     let files = plan.paths();
@@ -50,6 +50,16 @@ pub(crate) fn link(
     let assessment = load_assessment(cfg, &site, &files, diags);
     timer.lap("assessment");
     Linked { site, plan, graph, assessment }
+}
+
+/// The site from parsed documents, with the paths later stages own reserved from aliases.
+pub(crate) fn assemble(
+    docs: Vec<(SourceDoc, Arc<Parsed>)>,
+    drafts: bool,
+    diags: &mut Diagnostics,
+) -> Site {
+    let reserved = Some(crate::search::layout::owner as fn(&str) -> Option<&'static str>);
+    content::site::assemble(docs, AssembleOptions { drafts, reserved }, diags)
 }
 
 /// The questionnaire and committed answers, when the site has a questionnaire (a site

@@ -139,6 +139,10 @@ impl Site {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AssembleOptions {
     pub drafts: bool,
+    /// Which later stage owns an output path (`index.html` for folders) an alias may not
+    /// take, named for a message: the search index's files. Passed in by the pipeline, which
+    /// knows the stages; this module knows only the output folder's own marker.
+    pub reserved: Option<fn(&str) -> Option<&'static str>>,
 }
 
 const INDEX_NAMES: [&str; 3] = ["_index.md", "index.md", "readme.md"];
@@ -318,7 +322,7 @@ pub fn assemble(
     assign_paths(&mut site, diags);
     order(&mut site);
     collect_tags(&mut site);
-    collect_aliases(&mut site, diags);
+    collect_aliases(&mut site, opts, diags);
     for page in &site.pages {
         if page.meta.cascade.is_some()
             && !page.is_index
@@ -478,7 +482,7 @@ fn collect_tags(site: &mut Site) {
 }
 
 /// Aliases that start with `/` are old URLs that redirect here (as in Hugo).
-fn collect_aliases(site: &mut Site, diags: &mut Diagnostics) {
+fn collect_aliases(site: &mut Site, opts: AssembleOptions, diags: &mut Diagnostics) {
     let pages: HashMap<&str, PageId> =
         site.pages.iter().enumerate().map(|(i, p)| (p.path.as_str(), i)).collect();
     let mut seen: HashMap<String, PageId> = HashMap::new();
@@ -503,7 +507,7 @@ fn collect_aliases(site: &mut Site, diags: &mut Diagnostics) {
                     continue;
                 }
             };
-            if let Some(owner) = reserved_alias(&path) {
+            if let Some(owner) = reserved_alias(&path, opts.reserved) {
                 diags.push(
                     Diagnostic::error(span, format!("the alias `{alias}` is reserved for {owner}"))
                         .with_help("choose another old URL"),
@@ -564,18 +568,17 @@ fn normalize_alias(old: &str) -> Option<String> {
 }
 
 /// Why an alias may not take a site path that opsbook writes itself: the output folder's
-/// marker and the search index's files.
-fn reserved_alias(path: &str) -> Option<&'static str> {
+/// marker, and what `reserved` names (see [`AssembleOptions::reserved`]).
+fn reserved_alias(
+    path: &str,
+    reserved: Option<fn(&str) -> Option<&'static str>>,
+) -> Option<&'static str> {
     let file = if path.ends_with('/') { index_path(path) } else { path.to_string() };
     let first = file.split('/').next().unwrap_or("");
     if first == crate::output::MARKER_FILE {
         Some("opsbook's marker of the output folder")
-    } else if crate::search::layout::is_index_path(&file)
-        || crate::search::layout::is_index_path(path)
-    {
-        Some("the search index")
     } else {
-        None
+        reserved.and_then(|owner| owner(&file).or_else(|| owner(path)))
     }
 }
 
@@ -600,7 +603,7 @@ mod tests {
 
     fn build(docs: Vec<(SourceDoc, Arc<Parsed>)>, drafts: bool) -> (Site, Vec<Diagnostic>) {
         let mut diags = Diagnostics::new();
-        let site = assemble(docs, AssembleOptions { drafts }, &mut diags);
+        let site = assemble(docs, AssembleOptions { drafts, reserved: None }, &mut diags);
         (site, diags.into_vec())
     }
 
@@ -737,10 +740,14 @@ mod tests {
         // `//tmp/x/` as an alias: the part after the first `/` must not be absolute.
         assert_eq!(normalize_alias("/tmp/x/"), None);
         assert_eq!(normalize_alias("a/\u{1b}]0;x/"), None);
-        assert_eq!(reserved_alias(".opsbook"), Some("opsbook's marker of the output folder"));
-        assert_eq!(reserved_alias("search/manifest.json"), Some("the search index"));
-        assert_eq!(reserved_alias("search/t/"), Some("the search index"));
-        assert_eq!(reserved_alias("search/"), None);
+        fn search(path: &str) -> Option<&'static str> {
+            path.starts_with("search/").then_some("the search index")
+        }
+        let index = Some(search as fn(&str) -> Option<&'static str>);
+        assert_eq!(reserved_alias(".opsbook", None), Some("opsbook's marker of the output folder"));
+        assert_eq!(reserved_alias("search/manifest.json", index), Some("the search index"));
+        assert_eq!(reserved_alias("search/t/", index), Some("the search index"));
+        assert_eq!(reserved_alias("search/manifest.json", None), None);
         assert_eq!(normalize_alias(""), None);
         let _ = frontmatter::Status::Active;
     }

@@ -24,6 +24,11 @@ pub(crate) fn is_index_path(path: &str) -> bool {
         })
 }
 
+/// What owns `path` when the index does, for messages: aliases may not take these paths.
+pub(crate) fn owner(path: &str) -> Option<&'static str> {
+    is_index_path(path).then_some("the search index")
+}
+
 /// The output path of an index file named as the manifest names it (`t/ab.0123456789.json`).
 pub(crate) fn output_path(name: &str) -> String {
     format!("{DIR}{name}")

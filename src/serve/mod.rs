@@ -344,10 +344,10 @@ fn report(site: &DevSite, rebuilt: &Rebuilt, color: bool, first: bool) {
     for d in rebuilt.diagnostics.sorted() {
         let _ = writeln!(err, "{}", d.render(base, color));
     }
-    let elapsed = crate::duration(rebuilt.elapsed);
+    let elapsed = crate::timer::duration(rebuilt.elapsed);
     if rebuilt.ok {
         let line = if first {
-            format!("Built {} pages in {elapsed}", crate::thousands(rebuilt.pages))
+            format!("Built {} pages in {elapsed}", crate::timer::thousands(rebuilt.pages))
         } else {
             let shown: Vec<&str> = rebuilt.changed.iter().take(3).map(String::as_str).collect();
             let more = rebuilt.changed.len().saturating_sub(3);
