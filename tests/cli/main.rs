@@ -11,6 +11,7 @@ mod js;
 mod outputs;
 mod robustness;
 mod scaffold;
+mod score_parity;
 mod search;
 mod serve;
 mod support;
