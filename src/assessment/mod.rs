@@ -87,7 +87,7 @@ pub(crate) fn load_answers(
 /// Loads the questionnaire at `path` and every `*.toml` answers file in `responses/` beside
 /// it. `None` when the questionnaire cannot be used; invalid answers files are reported and
 /// left out.
-pub(crate) fn load(
+pub fn load(
     path: &Path,
     resolve: &Resolve<'_>,
     diags: &mut Diagnostics,

@@ -48,7 +48,7 @@ pub fn render(view: &View<'_>, format: Format) -> String {
 }
 
 /// The report as pretty JSON with exactly the normative keys.
-pub(crate) fn json(report: &Report) -> String {
+pub fn json(report: &Report) -> String {
     // Serializing plain structs of strings and finite numbers cannot fail.
     let mut out = serde_json::to_string_pretty(report).unwrap_or_default();
     out.push('\n');

@@ -46,7 +46,7 @@ pub const DEFAULT_TOP: usize = 5;
 pub struct NothingScored;
 
 /// Which questions are asked, given the answers: one flag per question.
-pub(crate) fn visible(questionnaire: &Questionnaire, values: &[Option<Answer>]) -> Vec<bool> {
+pub fn visible(questionnaire: &Questionnaire, values: &[Option<Answer>]) -> Vec<bool> {
     let mut shown: Vec<bool> = Vec::with_capacity(questionnaire.questions.len());
     for question in &questionnaire.questions {
         let visible = match question.show_if {
@@ -68,7 +68,7 @@ pub(crate) fn visible(questionnaire: &Questionnaire, values: &[Option<Answer>]) 
 
 /// The score of one answer, in [0, 100]; `None` when the answer does not fit the question's
 /// kind (validated answers always fit).
-pub(crate) fn question_score(question: &Question, answer: &Answer) -> Option<f64> {
+pub fn question_score(question: &Question, answer: &Answer) -> Option<f64> {
     let score = match (&question.kind, answer) {
         (Kind::Choice { options }, Answer::Choice(chosen)) => options.get(*chosen)?.score,
         (Kind::Multi { options }, Answer::Multi(chosen)) => {
