@@ -44,7 +44,7 @@ export function decodeShare(questionnaire, fragment) {
   const fail = (message) => ({ answers: record(), problems: [{ question: null, message }] });
   try {
     if (typeof fragment !== "string" || !isShareFragment(fragment)) return fail("the link holds no answers");
-    if (fragment.length > MAX_SHARE_LENGTH) return fail("the link is too long to be one this page made");
+    if (fragment.length > MAX_SHARE_LENGTH) return fail("the link is too long");
     const text = decodeURIComponent(fragment.replace(/^#?answers=/, ""));
     const version = /^v(\d+)\./.exec(text)?.[1];
     if (version !== "1") return fail(version ? `the link is in format v${version}, which this page does not read` : "the link is damaged");
@@ -56,12 +56,12 @@ export function decodeShare(questionnaire, fragment) {
       const q = questionnaire.questions[index.get(id)];
       const problem = (message) => problems.push({ question: id, message: `\`${id}\` ${message}` });
       if (value === undefined || !id) damaged += entry ? 1 : 0;
-      else if (!q) problem("is no longer a question of this questionnaire");
+      else if (!q) problem("is no longer a question here");
       else if (own(answers, id)) problem("is answered twice; the first answer is kept");
       else if (q.kind !== KINDS[code]) problem(`is now a ${q.kind} question, not a ${KINDS[code]} one`);
       else answers[id] = value;
     }
-    if (damaged) problems.push({ question: null, message: `${damaged} damaged part${damaged > 1 ? "s were" : " was"} left out` });
+    if (damaged) problems.push({ question: null, message: `damaged parts left out: ${damaged}` });
     // What the page would refuse (an option that is gone, a scale out of range) stays out.
     for (const p of valuesFromAnswers(questionnaire, answers).problems) {
       delete answers[p.question];

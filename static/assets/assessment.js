@@ -1,7 +1,6 @@
 // opsbook assessment: the /assessment/ page. Plain ES module, no dependencies, no network.
-// The server renders every question; this module hides those whose `show_if` is not met,
-// counts progress, autosaves, renders the report on every change (scored as `opsbook assess`
-// scores), and shares, downloads and loads answers. Markup contract: docs/assessment-page.md.
+// It hides questions whose `show_if` is not met, counts, autosaves, renders the report on
+// every change, and shares, downloads and loads answers. Contract: docs/assessment-page.md.
 
 import { score, valuesFromAnswers, visible } from "./assessment-score.js";
 import { answersToToml, decodeShare, encodeShare, isShareFragment, parseAnswersToml, MAX_TOML_LENGTH } from "./assessment-io.js";
@@ -45,7 +44,7 @@ export function radarSvg(dimensions) {
     const a = (2 * Math.PI * i) / n - Math.PI / 2;
     return [290 + 1.25 * s * Math.cos(a), 230 + 1.25 * s * Math.sin(a)].map((c) => c.toFixed(1));
   };
-  let svg = `<svg viewBox="0 0 580 460" role="img" aria-labelledby="report-radar-title"><title id="report-radar-title">Radar of the dimension scores, 0 at the centre to 100 at the rim: ${escapeHtml(dimensions.map((d) => `${d.title} ${scoreText(d.score)}`).join(", "))}</title>`;
+  let svg = `<svg viewBox="0 0 580 460" role="img" aria-labelledby="report-radar-title"><title id="report-radar-title">Dimension scores, 0 at the centre to 100 at the rim: ${escapeHtml(dimensions.map((d) => `${d.title} ${scoreText(d.score)}`).join(", "))}</title>`;
   for (const ring of [25, 50, 75, 100]) svg += `<polygon class="radar-ring" points="${dimensions.map((_, i) => at(i, ring)).join(" ")}"/>`;
   dimensions.forEach((d, i) => {
     const off = d.score === null ? " is-off" : "";
@@ -124,9 +123,7 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 /** localStorage, or nothing where it throws (private mode, disabled). */
 function store(name, value) {
   try {
-    if (value === undefined) return localStorage.getItem(name);
-    if (value === null) localStorage.removeItem(name);
-    else localStorage.setItem(name, value);
+    return value === undefined ? localStorage.getItem(name) : value === null ? localStorage.removeItem(name) : localStorage.setItem(name, value);
   } catch {
     return null;
   }
@@ -181,6 +178,7 @@ class Page {
     on(this.root, "click", (e) => this.onClick(e.target.closest("[data-action]")?.dataset.action, e.target));
     on(this.root, "keydown", (e) => e.key === "Escape" && this.confirm?.hidden === false && this.onClick("reset-cancel"));
     on(this.$('input[type="file"][data-action="load"]'), "change", (e) => this.load(e.target));
+    on(window, "hashchange", () => isShareFragment(location.hash) && this.restore()); // a link pasted here
     this.$("[data-toolbar]")?.removeAttribute("hidden");
     this.root.classList.add("is-interactive");
     this.restore();

