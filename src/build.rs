@@ -41,15 +41,7 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn input(&self) -> RenderInput<'_> {
-        RenderInput {
-            cfg: &self.cfg,
-            site: &self.linked.site,
-            graph: &self.linked.graph,
-            theme: &self.theme,
-            assets: &self.assets,
-            today: self.today,
-            live_reload: None,
-        }
+        RenderInput::new(&self.cfg, &self.linked, &self.theme, &self.assets, self.today, None)
     }
 }
 
@@ -455,7 +447,7 @@ pub(crate) fn commit(
         || render::render(input, &prepared.linked.plan, &sink, &mut render_diags),
         || {
             if prepared.cfg.search.enabled {
-                search::index(&prepared.cfg, &prepared.linked.site, &sink)
+                search::index(&prepared.cfg, &prepared.linked.site, &prepared.linked.searchable, &sink)
             } else {
                 Ok(())
             }

@@ -122,6 +122,9 @@ pub struct AssessArgs {
 pub struct InitArgs {
     /// Folder to create the site in (default: the current folder)
     pub dir: Option<PathBuf>,
+    /// Leave out the readiness questionnaire (and so the /assessment/ pages)
+    #[arg(long)]
+    pub no_assessment: bool,
 }
 
 #[derive(Debug, Args)]

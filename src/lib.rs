@@ -189,7 +189,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         Command::Init(args) => {
             let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
-            let files = scaffold::init(&dir, dates::today())?;
+            let files = scaffold::init(&dir, dates::today(), !args.no_assessment)?;
             out.stdout.push(format!(
                 "Created a new site in {} ({}). Next: cd {} && opsbook build",
                 dir.display(),

@@ -27,6 +27,8 @@ pub struct Linked {
     pub graph: LinkGraph,
     /// The readiness assessment, when the site has a valid questionnaire.
     pub assessment: Option<Assessment>,
+    /// Pages the site generates that the search index holds too (the assessment's).
+    pub searchable: Vec<content::Page>,
 }
 
 /// assemble -> plan -> link -> assessment. Problems go to `diags`; the caller decides what
@@ -42,14 +44,16 @@ pub(crate) fn link(
 ) -> Linked {
     let site = assemble(docs, drafts, diags);
     timer.lap("assemble");
-    let plan = Plan::new(cfg, &site, theme, assets, diags);
+    let found = assessment::find(&cfg.assessment.questionnaire, diags);
+    let plan = Plan::new(cfg, &site, theme, assets, found.as_ref(), diags);
     let files = plan.paths();
     timer.lap("plan");
     let graph = links::link(&site, &cfg.base_url, &files, diags);
     timer.lap("link");
-    let assessment = load_assessment(cfg, &site, &files, diags);
+    let assessment = found.and_then(|found| load_assessment(cfg, &site, &files, &found, diags));
+    let searchable = crate::render::search_pages(assessment.as_ref(), &cfg.base_url);
     timer.lap("assessment");
-    Linked { site, plan, graph, assessment }
+    Linked { site, plan, graph, assessment, searchable }
 }
 
 /// The site from parsed documents, with the paths later stages own reserved from aliases.
@@ -62,22 +66,18 @@ pub(crate) fn assemble(
     content::site::assemble(docs, AssembleOptions { drafts, reserved }, diags)
 }
 
-/// The questionnaire and committed answers, when the site has a questionnaire (a site
-/// without one has no assessment). `learn` links resolve as wikilinks and `.md` links do.
+/// The questionnaire and committed answers that `find` found. `learn` links resolve as wikilinks and `.md` links do.
 fn load_assessment(
     cfg: &Config,
     site: &Site,
     files: &HashSet<String>,
+    found: &assessment::Found,
     diags: &mut Diagnostics,
 ) -> Option<Assessment> {
-    let path = &cfg.assessment.questionnaire;
-    if !path.is_file() {
-        return None;
-    }
     let index = LinkIndex::new(site, files);
     let resolve = |reference: &str| {
         let (title, url) = index.resolve_reference(&cfg.base_url, reference)?;
         Ok(LearnLink { title, url })
     };
-    assessment::load(path, &resolve, diags)
+    assessment::load_found(found, &resolve, diags)
 }

@@ -40,8 +40,61 @@ fn write(path: &Path, text: &str) -> Result<(), ScaffoldError> {
         })
 }
 
-/// Creates a starter site in `dir`. Returns the files written.
-pub(crate) fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, ScaffoldError> {
+/// The sample site's readiness questionnaire, which every new site gets: the same tiers,
+/// dimensions and questions, with each `learn` link pointed at the starter page closest to
+/// it (the starter site has three, not the sample's forty).
+fn starter_questionnaire() -> String {
+    const SAMPLE: &str = include_str!("../content/assessment/questionnaire.toml");
+    let mut out = String::from(
+        "# The scaling-readiness questionnaire: the assessment at /assessment/ asks it, and\n\
+         # `opsbook assess` scores answers files against it. Point each `learn` link at the\n\
+         # pages of your handbook that show how to improve, as they get written; commit the\n\
+         # answers files of each quarter's review to responses/ to see the trend.\n",
+    );
+    let mut in_dimensions = false;
+    let mut dimension = String::new();
+    let mut header = true;
+    for line in SAMPLE.lines() {
+        // The sample's own opening comment describes the sample.
+        if header && line.starts_with('#') {
+            continue;
+        }
+        header = false;
+        match line.trim() {
+            "[[dimensions]]" => in_dimensions = true,
+            "[[questions]]" | "[[tiers]]" => in_dimensions = false,
+            _ => {}
+        }
+        let value = |key: &str| {
+            line.strip_prefix(key)
+                .and_then(|rest| rest.trim().strip_prefix('='))
+                .map(|v| v.trim().trim_matches('"').to_string())
+        };
+        if let Some(id) = value("dimension").or_else(|| in_dimensions.then(|| value("id")).flatten()) {
+            dimension = id;
+        }
+        if line.starts_with("learn = [") {
+            let page = match dimension.as_str() {
+                "processes" | "ownership" => "how-we-write-processes.md",
+                "fulfillment" => "processes/order-fulfillment.md",
+                _ => "processes/_index.md",
+            };
+            out.push_str(&format!("learn = [\"{page}\"]\n"));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Creates a starter site in `dir`, with the readiness questionnaire unless `assessment` is
+/// false. Returns the files written.
+pub(crate) fn init(
+    dir: &Path,
+    today: jiff::civil::Date,
+    assessment: bool,
+) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir)
             .map_err(|source| ScaffoldError::Io { path: dir.to_path_buf(), source })?;
@@ -78,7 +131,12 @@ pub(crate) fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>,
                 "+++\ntitle = \"{name} Handbook\"\n+++\n\n\
                  This handbook is where our processes live: how the work is done, who owns\n\
                  each process, and when it was last checked against reality.\n\n\
-                 Start with [[How we write processes]], then read the [processes](processes/_index.md).\n"
+                 Start with [[How we write processes]], then read the [processes](processes/_index.md).\n{}",
+                if assessment {
+                    "\nHow ready is the operation to grow? Take the [readiness assessment](/assessment/).\n"
+                } else {
+                    ""
+                }
             ),
         ),
         (
@@ -105,6 +163,10 @@ pub(crate) fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>,
         ),
         ("content/processes/order-fulfillment.md", process_doc("Order fulfillment", today, true)),
     ];
+    let mut files = files;
+    if assessment {
+        files.push(("content/assessment/questionnaire.toml", starter_questionnaire()));
+    }
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);

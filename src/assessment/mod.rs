@@ -84,15 +84,22 @@ pub(crate) fn load_answers(
     answers::answers(path, &text, questionnaire, diags)
 }
 
-/// Loads the questionnaire at `path` and every `*.toml` answers file in `responses/` beside
-/// it. `None` when the questionnaire cannot be used; invalid answers files are reported and
-/// left out.
-pub fn load(
-    path: &Path,
-    resolve: &Resolve<'_>,
-    diags: &mut Diagnostics,
-) -> Option<Assessment> {
-    let questionnaire = load_questionnaire(path, resolve, diags)?;
+/// A questionnaire file that exists and the answers files committed beside it, found before
+/// anything is read: the plan needs the assessment's pages before links are resolved, and
+/// `learn` links need the resolved site before the questionnaire can be validated.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    /// The `*.toml` files of `responses/`, sorted by file name.
+    pub responses: Vec<PathBuf>,
+}
+
+/// The questionnaire at `path` and its committed answers files; `None` when the site has no
+/// questionnaire (a site without one has no assessment).
+pub(crate) fn find(path: &Path, diags: &mut Diagnostics) -> Option<Found> {
+    if !path.is_file() {
+        return None;
+    }
     let dir = responses_dir(path);
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries
@@ -119,12 +126,37 @@ pub fn load(
         }
         inside
     });
-    let responses = files
-        .into_iter()
+    Some(Found { path: path.to_path_buf(), responses: files })
+}
+
+/// Loads the questionnaire at `path` and every `*.toml` answers file in `responses/` beside
+/// it. `None` when the questionnaire cannot be used; invalid answers files are reported and
+/// left out.
+pub fn load(path: &Path, resolve: &Resolve<'_>, diags: &mut Diagnostics) -> Option<Assessment> {
+    match find(path, diags) {
+        Some(found) => load_found(&found, resolve, diags),
+        None => load_questionnaire(path, resolve, diags).map(|questionnaire| Assessment {
+            path: path.to_path_buf(),
+            questionnaire,
+            responses: Vec::new(),
+        }),
+    }
+}
+
+/// Loads what [`find`] found.
+pub(crate) fn load_found(
+    found: &Found,
+    resolve: &Resolve<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Assessment> {
+    let questionnaire = load_questionnaire(&found.path, resolve, diags)?;
+    let responses = found
+        .responses
+        .iter()
         .filter_map(|path| {
-            let answers = load_answers(&path, &questionnaire, diags)?;
-            Some(Response { path, answers })
+            let answers = load_answers(path, &questionnaire, diags)?;
+            Some(Response { path: path.clone(), answers })
         })
         .collect();
-    Some(Assessment { path: path.to_path_buf(), questionnaire, responses })
+    Some(Assessment { path: found.path.clone(), questionnaire, responses })
 }

@@ -147,7 +147,7 @@ impl View<'_> {
     }
 }
 
-fn one(x: f64) -> String {
+pub(crate) fn one(x: f64) -> String {
     format!("{x:.1}")
 }
 
@@ -476,7 +476,7 @@ fn href(url: &str) -> String {
 
 /// Markdown to HTML, with raw HTML shown as text and script URLs dropped: the questionnaire
 /// is the author's, but the page must never run anything.
-fn markdown_html(text: &str) -> String {
+pub(crate) fn markdown_html(text: &str) -> String {
     let mut options = markdown::options();
     options.remove(Options::ENABLE_WIKILINKS);
     let events = Parser::new_ext(text, options).map(|event| match event {
@@ -522,6 +522,12 @@ h3{font-size:1.05rem;margin:0 0 .3rem}
 .chart .track{fill:var(--track)}
 .chart .low{fill:var(--low)}.chart .mid{fill:var(--mid)}.chart .high{fill:var(--high)}
 .chart .tier-line{stroke:var(--muted);stroke-dasharray:3 3;stroke-width:1}
+.radar{display:block;width:100%;max-width:30rem;height:auto;margin:.5rem auto}
+.radar .ring,.radar .spoke{fill:none;stroke:var(--line);stroke-width:1}
+.radar .area{fill:var(--accent);fill-opacity:.22;stroke:var(--accent);stroke-width:2}
+.radar .point{fill:var(--accent)}
+.radar text{fill:var(--fg);font:12px system-ui,sans-serif}
+.radar .value{fill:var(--muted)}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid var(--line)}
 th:not(:first-child),td:not(:first-child){text-align:right}
@@ -613,6 +619,74 @@ fn chart(view: &View<'_>) -> String {
     svg
 }
 
+/// A radar of the dimensions, 0 at the centre and 100 at the rim; `None` below three
+/// dimensions, where a radar has no area. A dimension not assessed has no point: its axis is
+/// labelled so, and the shape joins the assessed ones.
+pub(crate) fn radar(dims: &[DimensionResult]) -> Option<String> {
+    const W: f64 = 480.0;
+    const H: f64 = 340.0;
+    const R: f64 = 120.0;
+    let (cx, cy) = (W / 2.0, H / 2.0);
+    let n = dims.len();
+    if n < 3 {
+        return None;
+    }
+    let at = |i: usize, score: f64| {
+        let angle = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
+        (cx + R * score / 100.0 * angle.cos(), cy + R * score / 100.0 * angle.sin())
+    };
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"radar\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"radar-title\">\
+         <title id=\"radar-title\">Radar of the dimension scores, 0 at the centre to 100 at the rim</title>"
+    );
+    for ring in [25.0, 50.0, 75.0, 100.0] {
+        let points: Vec<String> = (0..n)
+            .map(|i| {
+                let (x, y) = at(i, ring);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect();
+        let _ = write!(svg, "<polygon class=\"ring\" points=\"{}\"/>", points.join(" "));
+    }
+    for (i, d) in dims.iter().enumerate() {
+        let (x, y) = at(i, 100.0);
+        let _ = write!(svg, "<line class=\"spoke\" x1=\"{cx}\" y1=\"{cy}\" x2=\"{x:.1}\" y2=\"{y:.1}\"/>");
+        let (lx, ly) = at(i, 114.0);
+        let anchor = if (lx - cx).abs() < 1.0 {
+            "middle"
+        } else if lx > cx {
+            "start"
+        } else {
+            "end"
+        };
+        let dy = if ly < cy - 1.0 { -4.0 } else if ly > cy + 1.0 { 14.0 } else { 4.0 };
+        let value = d.score.map_or_else(|| "not assessed".to_string(), one);
+        let _ = write!(
+            svg,
+            "<text class=\"label\" x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{} <tspan class=\"value\">{value}</tspan></text>",
+            ly + dy,
+            esc(&d.title)
+        );
+    }
+    let points: Vec<String> = dims
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.score.map(|s| at(i, s)))
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect();
+    if !points.is_empty() {
+        let _ = write!(svg, "<polygon class=\"area\" points=\"{}\"/>", points.join(" "));
+        for p in &points {
+            let (x, y) = p.split_once(',').unwrap_or(("0", "0"));
+            let _ = write!(svg, "<circle class=\"point\" cx=\"{x}\" cy=\"{y}\" r=\"3.5\"/>");
+        }
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
 fn html(view: &View<'_>) -> String {
     let r = view.report;
     let q = view.questionnaire;
@@ -643,6 +717,24 @@ fn html(view: &View<'_>) -> String {
         percent(scored, asked)
     );
 
+    out.push_str(&sections(view));
+    let _ = write!(
+        out,
+        "<footer>Questionnaire <code>{}</code>, scored by opsbook {}.</footer>\n</main>\n</body>\n</html>\n",
+        esc(&r.questionnaire),
+        env!("CARGO_PKG_VERSION")
+    );
+    out
+}
+
+
+/// The report's sections (result, caps, dimensions, recommendations, unanswered questions)
+/// as HTML without a page around them: the standalone report and the site's response pages
+/// both show them.
+pub(crate) fn sections(view: &View<'_>) -> String {
+    let r = view.report;
+    let q = view.questionnaire;
+    let mut out = String::new();
     let _ = write!(
         out,
         "<section class=\"summary\" aria-label=\"Result\">\n\
@@ -678,6 +770,9 @@ fn html(view: &View<'_>) -> String {
     }
 
     out.push_str("<section>\n<h2>Dimensions</h2>\n");
+    if let Some(svg) = radar(&r.dimensions) {
+        out.push_str(&svg);
+    }
     out.push_str(&chart(view));
     let lines: Vec<String> = q
         .tiers
@@ -747,12 +842,6 @@ fn html(view: &View<'_>) -> String {
         }
         out.push_str("</ul>\n</section>\n");
     }
-    let _ = write!(
-        out,
-        "<footer>Questionnaire <code>{}</code>, scored by opsbook {}.</footer>\n</main>\n</body>\n</html>\n",
-        esc(&r.questionnaire),
-        env!("CARGO_PKG_VERSION")
-    );
     out
 }
 

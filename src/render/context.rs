@@ -28,6 +28,8 @@ pub(crate) struct SiteView {
     pub permalink: String,
     pub home_url: String,
     pub search_url: String,
+    /// `/assessment/` when the site has a readiness assessment.
+    pub assessment_url: Option<String>,
     /// The search index's manifest; null when search is off.
     pub search_index: Option<String>,
     /// Null when no page has tags.
@@ -105,6 +107,8 @@ pub(crate) struct PageView {
     pub backlinks: Vec<BacklinkView>,
     /// Backlinks beyond the ones listed (a page lists a bounded number).
     pub backlinks_more: usize,
+    /// The readiness dimensions this page helps with (their `learn` links point here).
+    pub supports: Vec<LinkView>,
     pub extra: Json,
 }
 

@@ -46,6 +46,19 @@ impl Renderer<'_> {
             Origin::Static(Body::Copy(path)) => stamp(path).hash(&mut h),
             Origin::Static(body) => xxh3_64(&body.read().unwrap_or_default()).hash(&mut h),
             Origin::Asset(i) => stamp(&input.assets[*i].file).hash(&mut h),
+            // The assessment and its responses are in `site_hash`; the assessment page also
+            // shows its intro page and that page's navigation.
+            Origin::Assessment => {
+                self.nav_hashes[self.assessment_nav()].hash(&mut h);
+                if let Some(id) = self.intro_page() {
+                    (site.pages[id].doc.hash, &site.pages[id].title).hash(&mut h);
+                    for link in &input.graph.links[id] {
+                        (&link.url, &link.text).hash(&mut h);
+                    }
+                }
+            }
+            Origin::AssessmentResponse(file) => (file, self.nav_hashes[0]).hash(&mut h),
+            Origin::AssessmentTrend => self.nav_hashes[0].hash(&mut h),
         }
         h.finish()
     }
@@ -64,6 +77,7 @@ impl Renderer<'_> {
             backlinks,
             backlink_count,
             listing,
+            supports,
         } = inputs;
         // The page's own fields; `doc.hash` covers its HTML, headings, summary and words.
         // Not shown: `file` and `text` (the source), `name` (read by link resolution, whose
@@ -81,6 +95,7 @@ impl Renderer<'_> {
         self.hash_summaries(ancestors, h);
         self.hash_summaries(backlinks, h);
         backlink_count.hash(h);
+        supports.hash(h);
         if let Some(ListingInputs { n, shown, total, subsections }) = listing {
             (n, total).hash(h);
             self.hash_summaries(shown, h);

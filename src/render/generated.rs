@@ -72,6 +72,9 @@ impl Renderer<'_> {
             Origin::Asset(i) => {
                 Job::Raw(OutputFile { path, body: Body::Copy(input.assets[*i].file.clone()) })
             }
+            Origin::Assessment | Origin::AssessmentResponse(_) | Origin::AssessmentTrend => {
+                self.assessment_job(&entry.origin)
+            }
             Origin::Page(id) => self.page_job(&self.page_inputs(*id, 1)),
             Origin::SectionListing(section, n) => {
                 self.page_job(&self.page_inputs(input.site.sections[*section].page, *n))

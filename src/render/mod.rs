@@ -13,6 +13,7 @@
 //! the navigation once per section, with the current page marked by a string insert, and
 //! every list a page shows is bounded, so per-page work does not grow with the site.
 
+mod assessment;
 pub(crate) mod context;
 mod fingerprint;
 mod generated;
@@ -46,6 +47,7 @@ use page::summarise;
 pub(crate) use plan::{Origin, Plan, PlanEntry};
 use plan::{describe, listing_path, pages_of};
 pub(crate) use theme::Theme;
+pub(crate) use assessment::search_pages;
 
 /// Pages a section listing (or tag page) shows at once.
 pub(crate) const LISTING_PAGE_SIZE: usize = 50;
@@ -62,9 +64,35 @@ pub struct RenderInput<'a> {
     pub theme: &'a Theme,
     pub assets: &'a [Asset],
     pub today: Date,
+    /// The readiness assessment, when the site has one: its pages, and the dimensions that
+    /// pages support.
+    pub assessment: Option<&'a crate::assessment::Assessment>,
     /// The dev server's live-reload tag, inserted before `</body>` of every HTML page;
     /// `{path}` and `{version}` in it become the file's path and content hash.
     pub live_reload: Option<&'a str>,
+}
+
+impl<'a> RenderInput<'a> {
+    /// What rendering reads of a linked site.
+    pub(crate) fn new(
+        cfg: &'a Config,
+        linked: &'a crate::pipeline::Linked,
+        theme: &'a Theme,
+        assets: &'a [Asset],
+        today: Date,
+        live_reload: Option<&'a str>,
+    ) -> RenderInput<'a> {
+        RenderInput {
+            cfg,
+            site: &linked.site,
+            graph: &linked.graph,
+            theme,
+            assets,
+            today,
+            assessment: linked.assessment.as_ref(),
+            live_reload,
+        }
+    }
 }
 
 /// The data of a page-like template (page, section and home pages).
@@ -103,6 +131,8 @@ pub(crate) struct Renderer<'a> {
     nav_hashes: Vec<u64>,
     positions: Vec<usize>,
     summaries: Vec<Summary>,
+    /// Per page, the readiness dimensions whose `learn` links point at it.
+    supports: Vec<Vec<LinkView>>,
     /// A hash of `site` and everything else every page shares.
     site_hash: u64,
 }
@@ -123,6 +153,7 @@ impl<'a> Renderer<'a> {
             serde_json::to_string(&site_view).unwrap_or_default(),
             input.cfg.governance.review_every,
             input.today,
+            assessment::hash(input.assessment),
         ));
         let summaries =
             (0..input.site.pages.len()).into_par_iter().map(|id| summarise(input, id)).collect();
@@ -133,6 +164,7 @@ impl<'a> Renderer<'a> {
             nav_hashes: Vec::new(),
             positions: Vec::new(),
             summaries,
+            supports: assessment::supports(input),
             site_hash,
         };
         let navs: Vec<Result<String, Diagnostic>> = (0..input.site.sections.len())
@@ -229,7 +261,11 @@ impl<'a> Renderer<'a> {
                 let mut ctx = Context::from_serialize(&data)
                     .map_err(|err| input.theme.diagnostic(&err, Some(&what())))?;
                 if let Some(nav) = nav {
-                    ctx.insert_value("nav", Value::safe_string(&self.navs[nav]));
+                    // A generated page in the navigation (the assessment, through its intro
+                    // page) is marked there as the current page.
+                    let dir = path.strip_suffix("index.html").unwrap_or(&path);
+                    let url = input.cfg.base_url.url(dir);
+                    ctx.insert_value("nav", Value::safe_string(&mark_current(&self.navs[nav], &url)));
                 }
                 let html = input.theme.render(&self.tera, template, &ctx, what)?;
                 let html =
@@ -316,6 +352,7 @@ fn site_view(input: &RenderInput<'_>) -> SiteView {
         permalink: base.permalink(""),
         home_url: base.url(""),
         search_url: base.url("search/"),
+        assessment_url: input.assessment.map(|_| base.url(assessment::DIR)),
         search_index: cfg.search.enabled.then(|| base.url(crate::search::MANIFEST)),
         tags_url: (!site.tags.is_empty()).then(|| base.url("tags/")),
         today: input.today.to_string(),

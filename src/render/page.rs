@@ -26,6 +26,8 @@ pub(super) struct PageInputs<'r> {
     pub backlink_count: usize,
     /// Section pages only.
     pub listing: Option<ListingInputs<'r>>,
+    /// The readiness dimensions whose `learn` links point at the page.
+    pub supports: &'r [LinkView],
 }
 
 /// What a section page's listing page `n` shows.
@@ -92,6 +94,7 @@ impl Renderer<'_> {
             backlinks: &backlinks[..backlinks.len().min(BACKLINK_LIMIT)],
             backlink_count: backlinks.len(),
             listing,
+            supports: &self.supports[id],
         }
     }
 
@@ -166,6 +169,7 @@ impl Renderer<'_> {
             next: inputs.next.map(link),
             backlinks: backlinks.clone(),
             backlinks_more: inputs.backlink_count.saturating_sub(inputs.backlinks.len()),
+            supports: inputs.supports.to_vec(),
             extra: serde_json::Value::Object(page.meta.extra.0.clone().into_iter().collect()),
         };
         let section = inputs.listing.as_ref().map(|listing| SectionView {

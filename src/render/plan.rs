@@ -4,6 +4,8 @@
 //! files the site will have.
 
 use super::*;
+use super::assessment;
+use crate::assessment::Found;
 
 /// What produces one output file.
 #[derive(Debug, Clone)]
@@ -22,6 +24,12 @@ pub enum Origin {
     Asset(usize),
     /// The search page (`search/index.html`).
     SearchPage,
+    /// `assessment/index.html`: the questionnaire to take, and the live report.
+    Assessment,
+    /// The report page of the committed answers file at this path.
+    AssessmentResponse(std::path::PathBuf),
+    /// `assessment/trend/index.html`: the committed responses over time.
+    AssessmentTrend,
 }
 
 #[derive(Debug, Clone)]
@@ -53,12 +61,16 @@ impl Plan {
         site: &Site,
         theme: &Theme,
         assets: &[Asset],
+        found: Option<&Found>,
         diags: &mut Diagnostics,
     ) -> Plan {
         let mut entries = Vec::new();
         let mut push = |path: String, origin: Origin| entries.push(PlanEntry { path, origin });
         for (id, page) in site.pages.iter().enumerate() {
-            push(index_path(&page.path), Origin::Page(id));
+            // `content/assessment/_index.md` is the assessment page's intro, not a page.
+            if found.is_none() || page.path != assessment::DIR {
+                push(index_path(&page.path), Origin::Page(id));
+            }
             if let Some(t) = &page.meta.template
                 && !theme.has_template(t)
             {
@@ -95,6 +107,16 @@ impl Plan {
                 alias.path.clone()
             };
             push(path, Origin::Alias(i));
+        }
+        if let Some(found) = found {
+            push(index_path(assessment::DIR), Origin::Assessment);
+            for file in &found.responses {
+                let dir = assessment::response_dir(file);
+                push(index_path(&dir), Origin::AssessmentResponse(file.clone()));
+            }
+            if !found.responses.is_empty() {
+                push(index_path(assessment::TREND_DIR), Origin::AssessmentTrend);
+            }
         }
         push("404.html".into(), Origin::NotFound);
         if cfg.search.enabled {
@@ -217,5 +239,11 @@ pub(super) fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Ori
         Origin::Static(Body::Copy(path)) => crate::diagnostics::display_path(path, &cfg.root),
         Origin::Static(_) => "a built-in theme file".into(),
         Origin::Asset(i) => content(&assets[*i].rel),
+        Origin::Assessment => "the generated assessment page".into(),
+        Origin::AssessmentResponse(file) => format!(
+            "the report page of {}",
+            crate::diagnostics::display_path(file, &cfg.root)
+        ),
+        Origin::AssessmentTrend => "the generated assessment trend page".into(),
     }
 }

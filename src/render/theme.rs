@@ -38,6 +38,9 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = embed!(
     "search.html",
     "alias.html",
     "nav.html",
+    "assessment.html",
+    "assessment-response.html",
+    "assessment-trend.html",
     "partials/process.html",
     "partials/listing.html",
     "partials/pagination.html",
@@ -51,6 +54,10 @@ pub(crate) const STATIC: &[(&str, &[u8])] = embed_bytes!(
     "assets/opsbook.js",
     "assets/search.js",
     "assets/search-engine.js",
+    "assets/assessment-score.js",
+    "assets/assessment-io.js",
+    "assets/assessment.js",
+    "assets/assessment.css",
     "favicon.svg",
 );
 

@@ -323,8 +323,8 @@ struct Tally {
 }
 
 /// The text blocks of a page: the text before the first heading, then the text under each.
-fn blocks_of(site: &Site, id: PageId) -> Vec<&str> {
-    let doc = &site.pages[id].doc;
+fn blocks_of(page: &Page) -> Vec<&str> {
+    let doc = &page.doc;
     let mut blocks = vec![""; doc.headings.len() + 1];
     for block in &doc.blocks {
         if let Some(b) = blocks.get_mut(block.heading.map_or(0, |h| h + 1)) {
@@ -397,9 +397,9 @@ impl RecordWriter {
 pub(crate) use layout::{MANIFEST, is_index_path};
 
 /// Builds the search index and collects its files, sorted by path (the dev server, tests).
-pub(crate) fn index_files(cfg: &Config, site: &Site) -> Vec<OutputFile> {
+pub(crate) fn index_files(cfg: &Config, site: &Site, extra: &[Page]) -> Vec<OutputFile> {
     let files = std::sync::Mutex::new(Vec::new());
-    let _ = index(cfg, site, &|file| {
+    let _ = index(cfg, site, extra, &|file| {
         files.lock().map_err(|_| std::io::Error::other("poisoned lock"))?.push(file);
         Ok(())
     });
@@ -408,21 +408,24 @@ pub(crate) fn index_files(cfg: &Config, site: &Site) -> Vec<OutputFile> {
     files
 }
 
-/// Builds the search index of `site`, handing each file to `sink` as soon as it is made (the
+/// Builds the search index of `site` and the generated pages `extra` (after the site's, in
+/// the section filter under the first one's title), handing each file to `sink` as soon as it is made (the
 /// page records hold every page's text again, so a large site never holds them all at
 /// once): term shards and page records, in parallel, then `search/manifest.json`, which
 /// names them. The first error `sink` returns stops the stage and is returned.
 pub(crate) fn index(
     cfg: &Config,
     site: &Site,
+    extra: &[Page],
     sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<()> {
     let mut timer = crate::timer::StageTimer::new();
     let order: &[PageId] = &site.order;
+    let docs: Vec<&Page> = order.iter().map(|&id| &site.pages[id]).chain(extra.iter()).collect();
     // Page records go in groups of consecutive pages, about RECORD_BYTES of text each.
     let mut groups: Vec<(Range<usize>, usize)> = Vec::new();
-    for (n, &id) in order.iter().enumerate() {
-        let doc = &site.pages[id].doc;
+    for (n, page) in docs.iter().enumerate() {
+        let doc = &page.doc;
         let text = doc.blocks.iter().map(|b| b.text.len()).sum::<usize>()
             + doc.headings.iter().map(|h| h.text.len()).sum::<usize>()
             + 200;
@@ -448,10 +451,10 @@ pub(crate) fn index(
             for (g, (pages, size)) in groups.iter().enumerate() {
                 let mut records = RecordWriter::new(pages.start, *size);
                 for n in pages.clone() {
-                    let page = &site.pages[order[n]];
+                    let page = docs[n];
                     let headings: Vec<&str> =
                         page.doc.headings.iter().map(|h| h.text.as_str()).collect();
-                    let blocks = blocks_of(site, order[n]);
+                    let blocks = blocks_of(page);
                     acc.add(n as u32, &page.title, &headings, &blocks);
                     records.page(cfg, page, &blocks);
                 }
@@ -470,7 +473,7 @@ pub(crate) fn index(
     let Merged { by_stem, words: words_to_stems, lens: all_lens } = Postings::merge(parts);
     timer.lap("  merge");
 
-    let count = order.len();
+    let count = docs.len();
 
     // Field lengths, and the filters of every page.
     let mut len = vec![[0u32; 3]; count];
@@ -496,12 +499,18 @@ pub(crate) fn index(
         };
         top.map(|t| site.pages[t].title.as_str())
     };
-    let values: Vec<[String; 3]> = order
+    let extra_section = extra.first().map(|p| p.title.as_str());
+    let values: Vec<[String; 3]> = docs
         .iter()
-        .map(|&id| {
-            let meta = &site.pages[id].meta;
+        .enumerate()
+        .map(|(n, page)| {
+            let meta = &page.meta;
+            let section = match order.get(n) {
+                Some(&id) => top_section(id),
+                None => extra_section,
+            };
             [
-                filter_value(top_section(id)),
+                filter_value(section),
                 filter_value(meta.owner.as_deref()),
                 filter_value(meta.status.map(|s| s.as_str())),
             ]

@@ -18,7 +18,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::watch::{Batch, Change};
 use crate::config::{Config, Overrides};
-use crate::content::{self, Asset, Parsed, Site, SourceDoc, load};
+use crate::content::{self, Asset, Parsed, SourceDoc, load};
 use crate::diagnostics::Diagnostics;
 use crate::output::OutputFile;
 use crate::pipeline::{self, Linked};
@@ -89,15 +89,15 @@ pub struct DevSite {
     fingerprints: HashMap<String, u64>,
     files: Arc<Files>,
     built: bool,
-    /// The site of the last good build, for the search index (see [`SearchJob`]).
-    site: Option<Arc<Site>>,
+    /// The linked site of the last good build, for the search index (see [`SearchJob`]).
+    site: Option<Arc<Linked>>,
 }
 
 /// What the search index of one build needs: indexing runs on its own thread (see
 /// `serve::rebuild_loop`), so that saving a page never waits for it.
 pub struct SearchJob {
     cfg: Config,
-    site: Arc<Site>,
+    site: Arc<Linked>,
 }
 
 impl SearchJob {
@@ -106,7 +106,7 @@ impl SearchJob {
         if !self.cfg.search.enabled {
             return Vec::new();
         }
-        crate::search::index_files(&self.cfg, &self.site)
+        crate::search::index_files(&self.cfg, &self.site.site, &self.site.searchable)
     }
 }
 
@@ -297,21 +297,15 @@ impl DevSite {
         timer.lap("clone");
         // The same stages as a build (the questionnaire and answers files included); the
         // search index is rebuilt after the pages are served (see `update_search`).
-        let Linked { site, plan, graph, assessment: _ } =
+        let linked =
             pipeline::link(&cfg, docs, theme, &self.assets, self.drafts, &mut timer, &mut diags);
+        let (site, plan) = (&linked.site, &linked.plan);
         if diags.has_errors() {
             return done(diags, vec![], vec![], 0, site.pages.len());
         }
         let tag = DevSite::live_reload_tag(&cfg.base_url.path);
-        let input = RenderInput {
-            cfg: &cfg,
-            site: &site,
-            graph: &graph,
-            theme,
-            assets: &self.assets,
-            today: crate::dates::today(),
-            live_reload: Some(&tag),
-        };
+        let today = crate::dates::today();
+        let input = RenderInput::new(&cfg, &linked, theme, &self.assets, today, Some(&tag));
         let Some(renderer) = Renderer::new(&input, &mut diags) else {
             return done(diags, vec![], vec![], 0, site.pages.len());
         };
@@ -382,7 +376,8 @@ impl DevSite {
         self.files = Arc::new(files);
         self.built = true;
         let (rendered, pages) = (todo.len(), site.pages.len());
-        self.site = Some(Arc::new(site));
+        drop(renderer);
+        self.site = Some(Arc::new(linked));
         timer.lap("publish");
         done(diags, changed, removed, rendered, pages)
     }

@@ -2,6 +2,7 @@
 //! feature, plus the browser and JavaScript suites.
 
 mod assess;
+mod assessment_site;
 mod browser;
 mod build;
 mod check;

@@ -251,6 +251,32 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
             vec![content("playbooks/map.svg")],
         ),
         (
+            "a question's text and a learn link in the questionnaire (assessment page, supports lines)",
+            Box::new(|s| {
+                let rel = "content/assessment/questionnaire.toml";
+                let text = s
+                    .read(rel)
+                    .replace(
+                        "How many of the processes that touch every order are written down?",
+                        "How many order-touching processes are written down?",
+                    )
+                    .replacen("learn = [\"[[data-flow-map]]\"]", "learn = [\"[[kpi-definitions]]\"]", 1);
+                s.write(rel, &text);
+            }),
+            vec![Change::Questionnaire],
+        ),
+        (
+            "a response committed (a report page, the trend page, the assessment page's list)",
+            Box::new(|s| {
+                let old = s.read("content/assessment/responses/2026-11-20.toml");
+                s.write(
+                    "content/assessment/responses/2026-12-01.toml",
+                    &old.replace("date = 2026-11-20", "date = 2026-12-01"),
+                );
+            }),
+            vec![Change::Questionnaire],
+        ),
+        (
             "a static file",
             Box::new(|s| {
                 s.write("static/assets/extra.css", "body { color: red }");
