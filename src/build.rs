@@ -447,7 +447,12 @@ pub(crate) fn commit(
         || render::render(input, &prepared.linked.plan, &sink, &mut render_diags),
         || {
             if prepared.cfg.search.enabled {
-                search::index(&prepared.cfg, &prepared.linked.site, &prepared.linked.searchable, &sink)
+                search::index(
+                    &prepared.cfg,
+                    &prepared.linked.site,
+                    &prepared.linked.searchable,
+                    &sink,
+                )
             } else {
                 Ok(())
             }

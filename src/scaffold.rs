@@ -70,7 +70,9 @@ fn starter_questionnaire() -> String {
                 .and_then(|rest| rest.trim().strip_prefix('='))
                 .map(|v| v.trim().trim_matches('"').to_string())
         };
-        if let Some(id) = value("dimension").or_else(|| in_dimensions.then(|| value("id")).flatten()) {
+        if let Some(id) =
+            value("dimension").or_else(|| in_dimensions.then(|| value("id")).flatten())
+        {
             dimension = id;
         }
         if line.starts_with("learn = [") {

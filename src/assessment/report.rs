@@ -526,7 +526,7 @@ h3{font-size:1.05rem;margin:0 0 .3rem}
 .radar .ring,.radar .spoke{fill:none;stroke:var(--line);stroke-width:1}
 .radar .area{fill:var(--accent);fill-opacity:.22;stroke:var(--accent);stroke-width:2}
 .radar .point{fill:var(--accent)}
-.radar text{fill:var(--fg);font:12px system-ui,sans-serif}
+.radar text{fill:var(--fg);font:13px system-ui,sans-serif}
 .radar .value{fill:var(--muted)}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid var(--line)}
@@ -623,9 +623,9 @@ fn chart(view: &View<'_>) -> String {
 /// dimensions, where a radar has no area. A dimension not assessed has no point: its axis is
 /// labelled so, and the shape joins the assessed ones.
 pub(crate) fn radar(dims: &[DimensionResult]) -> Option<String> {
-    const W: f64 = 480.0;
-    const H: f64 = 340.0;
-    const R: f64 = 120.0;
+    const W: f64 = 560.0;
+    const H: f64 = 380.0;
+    const R: f64 = 118.0;
     let (cx, cy) = (W / 2.0, H / 2.0);
     let n = dims.len();
     if n < 3 {
@@ -652,8 +652,11 @@ pub(crate) fn radar(dims: &[DimensionResult]) -> Option<String> {
     }
     for (i, d) in dims.iter().enumerate() {
         let (x, y) = at(i, 100.0);
-        let _ = write!(svg, "<line class=\"spoke\" x1=\"{cx}\" y1=\"{cy}\" x2=\"{x:.1}\" y2=\"{y:.1}\"/>");
-        let (lx, ly) = at(i, 114.0);
+        let _ = write!(
+            svg,
+            "<line class=\"spoke\" x1=\"{cx}\" y1=\"{cy}\" x2=\"{x:.1}\" y2=\"{y:.1}\"/>"
+        );
+        let (lx, ly) = at(i, 112.0);
         let anchor = if (lx - cx).abs() < 1.0 {
             "middle"
         } else if lx > cx {
@@ -661,14 +664,29 @@ pub(crate) fn radar(dims: &[DimensionResult]) -> Option<String> {
         } else {
             "end"
         };
-        let dy = if ly < cy - 1.0 { -4.0 } else if ly > cy + 1.0 { 14.0 } else { 4.0 };
-        let value = d.score.map_or_else(|| "not assessed".to_string(), one);
-        let _ = write!(
-            svg,
-            "<text class=\"label\" x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{} <tspan class=\"value\">{value}</tspan></text>",
-            ly + dy,
-            esc(&d.title)
-        );
+        // Long titles wrap onto two lines, so that labels at the sides fit the width.
+        let mut lines = wrap_label(&d.title, 18);
+        lines.push(d.score.map_or_else(|| "not assessed".to_string(), one));
+        let height = 15.0 * lines.len() as f64;
+        let top = if ly < cy - 1.0 {
+            ly - height + 10.0
+        } else if ly > cy + 1.0 {
+            ly + 12.0
+        } else {
+            ly - height / 2.0 + 12.0
+        };
+        let _ = write!(svg, "<text class=\"label\" text-anchor=\"{anchor}\">");
+        let last = lines.len() - 1;
+        for (k, line) in lines.iter().enumerate() {
+            let class = if k == last { " class=\"value\"" } else { "" };
+            let _ = write!(
+                svg,
+                "<tspan{class} x=\"{lx:.1}\" y=\"{:.1}\">{}</tspan>",
+                top + 15.0 * k as f64,
+                esc(line)
+            );
+        }
+        svg.push_str("</text>");
     }
     let points: Vec<String> = dims
         .iter()
@@ -685,6 +703,23 @@ pub(crate) fn radar(dims: &[DimensionResult]) -> Option<String> {
     }
     svg.push_str("</svg>");
     Some(svg)
+}
+
+/// `text` in lines of at most `width` characters where it has spaces, at most two lines.
+fn wrap_label(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let fits = line.chars().count() + 1 + word.chars().count() <= width;
+        if !line.is_empty() && !fits && lines.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        } else if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
 }
 
 fn html(view: &View<'_>) -> String {
@@ -726,7 +761,6 @@ fn html(view: &View<'_>) -> String {
     );
     out
 }
-
 
 /// The report's sections (result, caps, dimensions, recommendations, unanswered questions)
 /// as HTML without a page around them: the standalone report and the site's response pages
@@ -866,6 +900,20 @@ mod tests {
         }
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
         assert!(html.contains("See the SOP"), "{html}");
+    }
+
+    #[test]
+    fn radar_labels_wrap_onto_at_most_two_lines() {
+        assert_eq!(wrap_label("Capacity buffer", 18), vec!["Capacity buffer"]);
+        assert_eq!(
+            wrap_label("Ownership and knowledge spread", 18),
+            vec!["Ownership and", "knowledge spread"]
+        );
+        assert_eq!(
+            wrap_label("A very long title that goes on", 10),
+            vec!["A very", "long title that goes on"]
+        );
+        assert_eq!(wrap_label("", 18), vec![""]);
     }
 
     #[test]

@@ -217,7 +217,8 @@ fn scored<'a>(base: &crate::config::BaseUrl, a: &'a Assessment) -> Vec<Scored<'a
         })
         .collect();
     out.sort_by(|x, y| {
-        (&x.response.answers.date, &x.response.path).cmp(&(&y.response.answers.date, &y.response.path))
+        (&x.response.answers.date, &x.response.path)
+            .cmp(&(&y.response.answers.date, &y.response.path))
     });
     out
 }
@@ -416,7 +417,10 @@ impl Renderer<'_> {
     }
 }
 
-fn question_view(q: &Questionnaire, question: &crate::assessment::schema::Question) -> QuestionView {
+fn question_view(
+    q: &Questionnaire,
+    question: &crate::assessment::schema::Question,
+) -> QuestionView {
     let condition = question.show_if.and_then(|rule| {
         let parent = q.questions.get(rule.question)?;
         let option = parent.kind.options().get(rule.option)?;
@@ -494,15 +498,25 @@ fn changes(since: &ResponseLink, before: &Report, after: &Report) -> ChangesView
 
 // ---- Trend --------------------------------------------------------------------------------
 
-fn trend_view(a: &Assessment, base: &crate::config::BaseUrl, responses: &[Scored<'_>]) -> TrendView {
+fn trend_view(
+    a: &Assessment,
+    base: &crate::config::BaseUrl,
+    responses: &[Scored<'_>],
+) -> TrendView {
     let q = &a.questionnaire;
     let dates: Vec<&str> = responses.iter().map(|s| s.link.date.as_str()).collect();
     let overall: Vec<Option<f64>> =
         responses.iter().map(|s| s.report.as_ref().map(|r| r.overall)).collect();
     let tiers: Vec<(f64, &str)> =
         q.tiers.iter().filter(|t| t.min > 0.0).map(|t| (t.min, t.title.as_str())).collect();
-    let overall_chart =
-        line_chart("trend-overall", "Overall score by response date", &dates, &overall, &tiers, true);
+    let overall_chart = line_chart(
+        "trend-overall",
+        "Overall score by response date",
+        &dates,
+        &overall,
+        &tiers,
+        true,
+    );
     let dimension_scores = |id: &str| -> Vec<Option<f64>> {
         responses
             .iter()
@@ -674,10 +688,12 @@ pub(super) fn supports(input: &RenderInput<'_>) -> Vec<Vec<LinkView>> {
         site.pages.iter().enumerate().map(|(id, p)| (base.url(&p.path), id)).collect();
     let q = &a.questionnaire;
     for (d, dim) in q.dimensions.iter().enumerate() {
-        let links = dim
-            .learn
-            .iter()
-            .chain(q.questions.iter().filter(|question| question.dimension == d).flat_map(|question| &question.learn));
+        let links = dim.learn.iter().chain(
+            q.questions
+                .iter()
+                .filter(|question| question.dimension == d)
+                .flat_map(|question| &question.learn),
+        );
         let mut pages: Vec<PageId> = links
             .filter_map(|l| by_url.get(l.url.split('#').next().unwrap_or("")).copied())
             .collect();
@@ -694,7 +710,10 @@ pub(super) fn supports(input: &RenderInput<'_>) -> Vec<Vec<LinkView>> {
 }
 
 /// The assessment's pages as the search index reads pages: title, headings and text.
-pub(crate) fn search_pages(assessment: Option<&Assessment>, base: &crate::config::BaseUrl) -> Vec<Page> {
+pub(crate) fn search_pages(
+    assessment: Option<&Assessment>,
+    base: &crate::config::BaseUrl,
+) -> Vec<Page> {
     let Some(a) = assessment else { return Vec::new() };
     let q = &a.questionnaire;
     let mut pages = Vec::new();
@@ -715,7 +734,11 @@ pub(crate) fn search_pages(assessment: Option<&Assessment>, base: &crate::config
             }
         }
         blocks.push(TextBlock { heading: Some(headings.len()), text });
-        headings.push(Heading { level: 2, id: format!("dimension-{}", dim.id), text: dim.title.clone() });
+        headings.push(Heading {
+            level: 2,
+            id: format!("dimension-{}", dim.id),
+            text: dim.title.clone(),
+        });
     }
     pages.push(search_page(DIR, &q.title, &plain(&q.intro), headings, blocks));
     for s in scored(base, a) {
@@ -733,10 +756,18 @@ pub(crate) fn search_pages(assessment: Option<&Assessment>, base: &crate::config
             .iter()
             .filter_map(|rec| {
                 let question = q.questions.iter().find(|x| x.id == rec.question)?;
-                Some(format!("{} {}", question.text, rec.advice.as_deref().map(plain).unwrap_or_default()))
+                Some(format!(
+                    "{} {}",
+                    question.text,
+                    rec.advice.as_deref().map(plain).unwrap_or_default()
+                ))
             })
             .collect();
-        headings.push(Heading { level: 2, id: "recommendations".into(), text: "Recommendations".into() });
+        headings.push(Heading {
+            level: 2,
+            id: "recommendations".into(),
+            text: "Recommendations".into(),
+        });
         blocks.push(TextBlock { heading: Some(0), text: text.join(" ") });
         pages.push(search_page(
             &response_dir(&s.response.path),
@@ -792,11 +823,7 @@ fn plain(markdown: &str) -> String {
                 | TagEnd::Item
                 | TagEnd::CodeBlock
                 | TagEnd::TableCell,
-            ) => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
+            ) if !out.ends_with(' ') => out.push(' '),
             _ => {}
         }
     }
@@ -809,9 +836,18 @@ mod tests {
 
     #[test]
     fn response_pages_are_named_after_their_files() {
-        assert_eq!(response_dir(Path::new("x/responses/2026-11-20.toml")), "assessment/responses/2026-11-20/");
-        assert_eq!(response_dir(Path::new("x/responses/Q4 Review.toml")), "assessment/responses/q4-review/");
-        assert_eq!(response_dir(Path::new("x/responses/!!!.toml")), "assessment/responses/response/");
+        assert_eq!(
+            response_dir(Path::new("x/responses/2026-11-20.toml")),
+            "assessment/responses/2026-11-20/"
+        );
+        assert_eq!(
+            response_dir(Path::new("x/responses/Q4 Review.toml")),
+            "assessment/responses/q4-review/"
+        );
+        assert_eq!(
+            response_dir(Path::new("x/responses/!!!.toml")),
+            "assessment/responses/response/"
+        );
     }
 
     #[test]
@@ -842,6 +878,9 @@ mod tests {
 
     #[test]
     fn markdown_reads_as_plain_text() {
-        assert_eq!(plain("Count **every** bin.\nSee [the SOP](x.md)."), "Count every bin. See the SOP.");
+        assert_eq!(
+            plain("Count **every** bin.\nSee [the SOP](x.md)."),
+            "Count every bin. See the SOP."
+        );
     }
 }

@@ -41,13 +41,13 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{LinkGraph, Resolved};
 use crate::output::{Body, OutputFile, index_path};
 
+pub(crate) use assessment::search_pages;
 use context::*;
 use generated::sitemap;
 use page::summarise;
 pub(crate) use plan::{Origin, Plan, PlanEntry};
 use plan::{describe, listing_path, pages_of};
 pub(crate) use theme::Theme;
-pub(crate) use assessment::search_pages;
 
 /// Pages a section listing (or tag page) shows at once.
 pub(crate) const LISTING_PAGE_SIZE: usize = 50;
@@ -265,7 +265,10 @@ impl<'a> Renderer<'a> {
                     // page) is marked there as the current page.
                     let dir = path.strip_suffix("index.html").unwrap_or(&path);
                     let url = input.cfg.base_url.url(dir);
-                    ctx.insert_value("nav", Value::safe_string(&mark_current(&self.navs[nav], &url)));
+                    ctx.insert_value(
+                        "nav",
+                        Value::safe_string(&mark_current(&self.navs[nav], &url)),
+                    );
                 }
                 let html = input.theme.render(&self.tera, template, &ctx, what)?;
                 let html =

@@ -3,8 +3,8 @@
 //! output folder, and the search index's reserved paths, and it tells the link stage which
 //! files the site will have.
 
-use super::*;
 use super::assessment;
+use super::*;
 use crate::assessment::Found;
 
 /// What produces one output file.
@@ -240,10 +240,9 @@ pub(super) fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Ori
         Origin::Static(_) => "a built-in theme file".into(),
         Origin::Asset(i) => content(&assets[*i].rel),
         Origin::Assessment => "the generated assessment page".into(),
-        Origin::AssessmentResponse(file) => format!(
-            "the report page of {}",
-            crate::diagnostics::display_path(file, &cfg.root)
-        ),
+        Origin::AssessmentResponse(file) => {
+            format!("the report page of {}", crate::diagnostics::display_path(file, &cfg.root))
+        }
         Origin::AssessmentTrend => "the generated assessment trend page".into(),
     }
 }

@@ -116,10 +116,15 @@ impl Theme {
         tera.autoescape_on([".html", ".htm", ".xml"]);
         // Functions must exist before templates that call them are compiled.
         let hashes = AssetHashes::new(&cfg.base_url.path, &statics, urls);
+        let modules = hashes.clone();
         tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
             hashes.url(path)
         });
+        // The theme's modules import each other by plain URL (`./search-engine.js`): an
+        // import map sends those imports to the versioned files, so that a deploy never
+        // mixes a new page script with cached older modules.
+        tera.register_function("import_map", move |_: Kwargs, _: &State| modules.import_map());
         // Tera's own `range` bounds each call; ours also bounds all calls of one page.
         tera.register_function("range", bounded_range);
         let mut names: Vec<&String> = sources.keys().collect();
@@ -405,6 +410,20 @@ impl AssetHashes {
         let files =
             statics.iter().map(|(k, v)| (k.clone(), (v.clone(), OnceLock::new()))).collect();
         AssetHashes { base: base.to_string(), urls, files: Arc::new(files) }
+    }
+
+    /// `{"imports": {plain URL: versioned URL}}` for every module under `assets/`, safe in a
+    /// `<script>` element; empty when URLs are not versioned (the dev server).
+    fn import_map(&self) -> TeraResult<String> {
+        if self.urls == AssetUrls::Plain {
+            return Ok(String::new());
+        }
+        let mut imports = serde_json::Map::new();
+        for path in self.files.keys().filter(|p| p.starts_with("assets/") && p.ends_with(".js")) {
+            imports.insert(format!("{}{path}", self.base), self.url(path)?.into());
+        }
+        let json = serde_json::json!({ "imports": imports }).to_string();
+        Ok(json.replace('<', "\\u003c"))
     }
 
     fn url(&self, path: &str) -> TeraResult<String> {

@@ -19,7 +19,8 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
 
 /// The questionnaire the page's script reads.
 fn page_questionnaire(html: &str) -> Value {
-    let json = between(html, "<script type=\"application/json\" id=\"assessment-data\">", "</script>");
+    let json =
+        between(html, "<script type=\"application/json\" id=\"assessment-data\">", "</script>");
     let data: Value = serde_json::from_str(json).expect("the page's data is JSON");
     data["questionnaire"].clone()
 }
@@ -59,7 +60,10 @@ fn every_question_is_rendered_through_the_dom_contract() {
                 );
                 assert!(set.contains(&needle), "{id}: no {needle}");
                 for label in question["labels"].as_object().unwrap().values() {
-                    assert!(set.contains(label.as_str().unwrap()), "{id}: the label {label} is shown");
+                    assert!(
+                        set.contains(label.as_str().unwrap()),
+                        "{id}: the label {label} is shown"
+                    );
                 }
             }
             "number" => {
@@ -89,7 +93,11 @@ fn every_question_is_rendered_through_the_dom_contract() {
     // The site links to it: the header, the home page.
     let home = site.read("public/index.html");
     assert!(home.contains("href=\"/assessment/\""));
-    assert!(broken_links(&site.tree("public"), "/").is_empty(), "{:?}", broken_links(&site.tree("public"), "/"));
+    assert!(
+        broken_links(&site.tree("public"), "/").is_empty(),
+        "{:?}",
+        broken_links(&site.tree("public"), "/")
+    );
 }
 
 #[test]
@@ -112,7 +120,9 @@ fn response_pages_show_the_scores_that_assess_prints() {
     let mut previous: Option<Value> = None;
     for stem in ["2026-03-15", "2026-11-20"] {
         let file = format!("content/assessment/responses/{stem}.toml");
-        let json: Value = serde_json::from_str(&site.run(&["assess", &file, "--format", "json"]).ok().stdout).unwrap();
+        let json: Value =
+            serde_json::from_str(&site.run(&["assess", &file, "--format", "json"]).ok().stdout)
+                .unwrap();
         let html = site.read(&format!("public/assessment/responses/{stem}/index.html"));
         let overall: f64 = between(&html, "data-overall=\"", "\"").parse().unwrap();
         assert_eq!(overall, json["overall"].as_f64().unwrap(), "{stem}: the unrounded overall");
@@ -130,16 +140,36 @@ fn response_pages_show_the_scores_that_assess_prints() {
             None => assert!(!html.contains("Since the previous response"), "{stem}"),
             Some(before) => {
                 assert!(html.contains("Since the previous response"), "{stem}");
-                for (old, new) in before["dimensions"].as_array().unwrap().iter().zip(json["dimensions"].as_array().unwrap()) {
-                    let (Some(o), Some(n)) = (old["score"].as_f64(), new["score"].as_f64()) else { continue };
-                    let row = between(&html, &format!("data-dimension-change=\"{}\"", new["id"].as_str().unwrap()), "</tr>");
+                for (old, new) in before["dimensions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .zip(json["dimensions"].as_array().unwrap())
+                {
+                    let (Some(o), Some(n)) = (old["score"].as_f64(), new["score"].as_f64()) else {
+                        continue;
+                    };
+                    let row = between(
+                        &html,
+                        &format!("data-dimension-change=\"{}\"", new["id"].as_str().unwrap()),
+                        "</tr>",
+                    );
                     let delta = ((n - o) * 10.0).round() / 10.0;
-                    let expected = if delta > 0.0 { format!("+{delta:.1}") } else if delta < 0.0 { format!("−{:.1}", -delta) } else { "±0.0".into() };
+                    let expected = if delta > 0.0 {
+                        format!("+{delta:.1}")
+                    } else if delta < 0.0 {
+                        format!("−{:.1}", -delta)
+                    } else {
+                        "±0.0".into()
+                    };
                     assert!(row.contains(&expected), "{stem}: {row} lacks {expected}");
                 }
             }
         }
-        assert!(!html.contains("<script type=\"module\" src=\"/assets/assessment.js"), "no script on a response page");
+        assert!(
+            !html.contains("<script type=\"module\" src=\"/assets/assessment.js"),
+            "no script on a response page"
+        );
         previous = Some(json);
     }
 }
@@ -157,7 +187,18 @@ fn the_trend_page_charts_every_response_with_the_numbers_in_a_table() {
     let table = between(&html, "<table class=\"trend-table\">", "</table>");
     for stem in ["2026-03-15", "2026-11-20"] {
         assert!(table.contains(&format!("/assessment/responses/{stem}/")), "{stem}");
-        let json: Value = serde_json::from_str(&site.run(&["assess", &format!("content/assessment/responses/{stem}.toml"), "--format", "json"]).ok().stdout).unwrap();
+        let json: Value = serde_json::from_str(
+            &site
+                .run(&[
+                    "assess",
+                    &format!("content/assessment/responses/{stem}.toml"),
+                    "--format",
+                    "json",
+                ])
+                .ok()
+                .stdout,
+        )
+        .unwrap();
         let overall = format!("{:.1}", json["overall"].as_f64().unwrap());
         assert!(table.contains(&format!("<td>{overall}</td>")), "{stem}: {overall}");
     }
@@ -188,7 +229,9 @@ fn the_search_index_holds_the_assessment_and_the_responses() {
         .filter(|(path, _)| path.starts_with("r/"))
         .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
         .collect();
-    for url in ["/assessment/", "/assessment/responses/2026-03-15/", "/assessment/responses/2026-11-20/"] {
+    for url in
+        ["/assessment/", "/assessment/responses/2026-03-15/", "/assessment/responses/2026-11-20/"]
+    {
         assert!(records.contains(&format!("\"url\":\"{url}\"")), "{url} is not in the records");
     }
     let manifest: Value = serde_json::from_slice(&tree["manifest.json"]).unwrap();
@@ -202,7 +245,8 @@ fn a_site_without_a_questionnaire_has_no_assessment_pages() {
     let site = TestSite::sample();
     std::fs::remove_dir_all(site.path("content/assessment")).unwrap();
     // The home page's link to it would now be broken: point it elsewhere.
-    let home = site.read("content/_index.md").replace("](/assessment/)", "](how-we-operate/_index.md)");
+    let home =
+        site.read("content/_index.md").replace("](/assessment/)", "](how-we-operate/_index.md)");
     site.write("content/_index.md", &home);
     site.run(&["build"]).ok();
     assert!(!site.exists("public/assessment"));
@@ -242,7 +286,12 @@ fn init_gives_a_new_site_the_assessment_and_no_assessment_leaves_it_out() {
         s.read("public/assessment/index.html")
     });
     let ids = |q: &Value| -> Vec<String> {
-        q["questions"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_string()).collect()
+        q["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_str().unwrap().to_string())
+            .collect()
     };
     assert_eq!(ids(&q), ids(&sample), "the starter asks what the sample asks");
     // Every learn link points at a starter page that exists.
@@ -250,7 +299,10 @@ fn init_gives_a_new_site_the_assessment_and_no_assessment_leaves_it_out() {
     for question in q["questions"].as_array().unwrap() {
         for link in question["learn"].as_array().unwrap() {
             let url = link["url"].as_str().unwrap().split('#').next().unwrap();
-            assert!(tree.contains_key(&format!("{}index.html", url.trim_start_matches('/'))), "{url}");
+            assert!(
+                tree.contains_key(&format!("{}index.html", url.trim_start_matches('/'))),
+                "{url}"
+            );
         }
     }
     assert!(with.read("public/index.html").contains("href=\"/assessment/\""));

@@ -260,7 +260,11 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
                         "How many of the processes that touch every order are written down?",
                         "How many order-touching processes are written down?",
                     )
-                    .replacen("learn = [\"[[data-flow-map]]\"]", "learn = [\"[[kpi-definitions]]\"]", 1);
+                    .replacen(
+                        "learn = [\"[[data-flow-map]]\"]",
+                        "learn = [\"[[kpi-definitions]]\"]",
+                        1,
+                    );
                 s.write(rel, &text);
             }),
             vec![Change::Questionnaire],
