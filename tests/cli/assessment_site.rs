@@ -315,3 +315,36 @@ fn init_gives_a_new_site_the_assessment_and_no_assessment_leaves_it_out() {
     let files: BTreeMap<String, Vec<u8>> = without.tree("public");
     assert!(files.keys().all(|k| !k.starts_with("assessment/")));
 }
+
+#[test]
+fn under_a_sub_path_every_assessment_link_resolves() {
+    let site = TestSite::sample();
+    let cfg = site.read("opsbook.toml");
+    let cfg = cfg.lines().filter(|l| !l.starts_with("base_url")).collect::<Vec<_>>().join("\n");
+    site.write("opsbook.toml", &format!("base_url = \"/kb/\"\n{cfg}\n"));
+    site.run(&["build"]).ok();
+    let tree = site.tree("public");
+    assert!(tree.contains_key("assessment/index.html"));
+    let broken = broken_links(&tree, "/kb/");
+    assert!(broken.is_empty(), "{broken:?}");
+    let html = site.read("public/assessment/index.html");
+    let q = page_questionnaire(&html);
+    assert!(q["questions"][0]["learn"][0]["url"].as_str().unwrap().starts_with("/kb/"));
+    assert!(html.contains("src=\"/kb/assets/assessment.js?v="));
+}
+
+#[test]
+fn modules_are_imported_at_their_versioned_urls() {
+    let site = TestSite::sample();
+    site.run(&["build"]).ok();
+    let html = site.read("public/assessment/index.html");
+    let map: Value =
+        serde_json::from_str(between(&html, "<script type=\"importmap\">", "</script>")).unwrap();
+    for module in ["assessment-score.js", "assessment-io.js", "search-engine.js"] {
+        let url = map["imports"][format!("/assets/{module}")].as_str().unwrap_or_default();
+        assert!(url.starts_with(&format!("/assets/{module}?v=")), "{module}: {url}");
+    }
+    // The import map comes before any module script, or browsers ignore it.
+    let first_module = html.find("<script type=\"module\"").unwrap();
+    assert!(html.find("<script type=\"importmap\">").unwrap() < first_module);
+}
