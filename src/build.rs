@@ -573,13 +573,20 @@ pub(crate) fn build(
 }
 
 /// `opsbook check`: every stage including rendering, without writing anything.
-pub(crate) fn check(root: &Path, opts: &PrepareOptions, diags: &mut Diagnostics) -> Option<usize> {
+/// Everything a build does but writing: returns the page count and the governance summary
+/// of `check --format json`.
+pub(crate) fn check(
+    root: &Path,
+    opts: &PrepareOptions,
+    diags: &mut Diagnostics,
+) -> Option<(usize, serde_json::Value)> {
     let prepared = prepare(root, opts, diags)?;
     if !diags.has_errors() {
         let input = prepared.input();
         let _ = render::render(&input, &prepared.linked.plan, &|_| Ok(()), diags);
     }
-    Some(prepared.linked.site.pages.len())
+    let linked = &prepared.linked;
+    Some((linked.site.pages.len(), linked.governance.summary(&linked.site, &prepared.cfg)))
 }
 
 #[cfg(test)]

@@ -99,6 +99,10 @@ pub struct Diagnostic {
     #[serde(flatten, serialize_with = "serialize_span")]
     pub span: Option<Box<Span>>,
     pub help: Option<String>,
+    /// The governance rule this reports (`overdue`, `one-person`, ...), for `check --format
+    /// json` and `[governance] strict`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
 }
 
 fn serialize_span<S: serde::Serializer>(span: &Option<Box<Span>>, s: S) -> Result<S::Ok, S::Error> {
@@ -122,6 +126,7 @@ impl Diagnostic {
             message: message.into(),
             span: span.map(Box::new),
             help: None,
+            rule: None,
         }
     }
 
@@ -131,11 +136,17 @@ impl Diagnostic {
             message: message.into(),
             span: span.map(Box::new),
             help: None,
+            rule: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    pub(crate) fn with_rule(mut self, rule: &'static str) -> Diagnostic {
+        self.rule = Some(rule);
         self
     }
 

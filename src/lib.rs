@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 mod dates;
+mod governance;
 pub mod diagnostics;
 pub mod links;
 mod output;
@@ -41,7 +42,7 @@ use crate::assessment::report::{self, View};
 use crate::build::{BuildError, BuildOptions, PrepareOptions};
 use crate::cli::{AssessArgs, Cli, Command, Format, ReportFormat};
 use crate::config::{CONFIG_FILE, Overrides};
-use crate::diagnostics::{Diagnostic, Diagnostics, Span, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span, display_path};
 use crate::scaffold::ScaffoldError;
 
 /// Failures that are not about a place in an input file.
@@ -101,6 +102,44 @@ pub fn site_root(explicit: Option<&Path>) -> Result<PathBuf, Error> {
     }
 }
 
+/// `check --format json`: the shape of DESIGN section 6, in this order.
+#[derive(serde::Serialize)]
+struct CheckReport<'a> {
+    version: u32,
+    pages: Option<usize>,
+    errors: Vec<CheckDiagnostic<'a>>,
+    warnings: Vec<CheckDiagnostic<'a>>,
+    governance: Option<serde_json::Value>,
+}
+
+/// One diagnostic as `check --format json` lists it, its path relative to the site root.
+#[derive(serde::Serialize)]
+struct CheckDiagnostic<'a> {
+    rule: Option<&'static str>,
+    path: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+    help: Option<&'a str>,
+    source_line: Option<&'a str>,
+}
+
+impl<'a> CheckDiagnostic<'a> {
+    fn new(d: &'a Diagnostic) -> CheckDiagnostic<'a> {
+        let span = d.span.as_deref();
+        let placed = span.filter(|s| s.line > 0);
+        CheckDiagnostic {
+            rule: d.rule,
+            path: span.map(|s| s.path.to_string_lossy().replace('\\', "/")),
+            line: placed.map(|s| s.line),
+            column: placed.map(|s| s.column),
+            message: &d.message,
+            help: d.help.as_deref(),
+            source_line: placed.map(|s| s.source_line.as_str()),
+        }
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
@@ -155,22 +194,31 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                 drafts: args.drafts,
                 keep_sources: false,
             };
-            let pages = build::check(&root, &opts, &mut out.diagnostics);
+            let checked = build::check(&root, &opts, &mut out.diagnostics);
             if args.strict {
                 out.diagnostics.promote_warnings();
             }
-            out.failed = pages.is_none() || out.diagnostics.has_errors();
+            out.failed = checked.is_none() || out.diagnostics.has_errors();
             let (errors, warnings) = Diagnostics::counts(&out.diagnostics.sorted());
+            let (pages, governance) = checked.unzip();
             match args.format {
                 Format::Json => {
                     out.diagnostics.relativize(&root);
-                    let report = serde_json::json!({
-                        "ok": !out.failed,
-                        "pages": pages,
-                        "errors": errors,
-                        "warnings": warnings,
-                        "diagnostics": out.diagnostics.sorted(),
-                    });
+                    let shown = out.diagnostics.sorted();
+                    let listed = |severity: Severity| -> Vec<CheckDiagnostic<'_>> {
+                        shown
+                            .iter()
+                            .filter(|d| d.severity == severity)
+                            .map(|d| CheckDiagnostic::new(d))
+                            .collect()
+                    };
+                    let report = CheckReport {
+                        version: 1,
+                        pages,
+                        errors: listed(Severity::Error),
+                        warnings: listed(Severity::Warning),
+                        governance,
+                    };
                     out.stdout.push(serde_json::to_string_pretty(&report).unwrap_or_default());
                     out.diagnostics_in_stdout = true;
                 }

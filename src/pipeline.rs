@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::content::site::AssembleOptions;
 use crate::content::{self, Asset, Parsed, Site, SourceDoc};
 use crate::diagnostics::Diagnostics;
+use crate::governance::{self, Governance};
 use crate::links::resolve::LinkIndex;
 use crate::links::{self, LinkGraph};
 use crate::render::{Plan, Theme};
@@ -29,6 +30,9 @@ pub struct Linked {
     pub assessment: Option<Assessment>,
     /// Pages the site generates that the search index holds too (the assessment's).
     pub searchable: Vec<content::Page>,
+    /// Who owns each process and whether it was reviewed on time; its findings are in the
+    /// diagnostics already.
+    pub governance: Governance,
 }
 
 /// assemble -> plan -> link -> assessment. Problems go to `diags`; the caller decides what
@@ -53,7 +57,19 @@ pub(crate) fn link(
     let assessment = found.and_then(|found| load_assessment(cfg, &site, &files, &found, diags));
     let searchable = crate::render::search_pages(assessment.as_ref(), &cfg.base_url);
     timer.lap("assessment");
-    Linked { site, plan, graph, assessment, searchable }
+    let learned: HashSet<usize> =
+        crate::render::learned_by(&site, &cfg.base_url, assessment.as_ref())
+            .iter()
+            .enumerate()
+            .filter(|(_, dims)| !dims.is_empty())
+            .map(|(id, _)| id)
+            .collect();
+    let today = crate::dates::today();
+    let governance =
+        governance::assess(&site, &graph, &learned, &cfg.content.prefix(), cfg.governance.review_every, today);
+    governance.report(&site, cfg.governance.strict, diags);
+    timer.lap("governance");
+    Linked { site, plan, graph, assessment, searchable, governance }
 }
 
 /// The site from parsed documents, with the paths later stages own reserved from aliases.

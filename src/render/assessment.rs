@@ -677,13 +677,15 @@ fn line_chart(
 
 // ---- What other stages take ---------------------------------------------------------------
 
-/// For each page, the dimensions whose `learn` links (their own or their questions') point
-/// at it, as links to the dimension on the assessment page.
-pub(super) fn supports(input: &RenderInput<'_>) -> Vec<Vec<LinkView>> {
-    let site = input.site;
-    let mut out: Vec<Vec<LinkView>> = vec![Vec::new(); site.pages.len()];
-    let Some(a) = input.assessment else { return out };
-    let base = &input.cfg.base_url;
+/// For each page, the indices of the dimensions whose `learn` links (their own or their
+/// questions') point at it.
+pub(crate) fn learned_by(
+    site: &crate::content::Site,
+    base: &crate::config::BaseUrl,
+    assessment: Option<&Assessment>,
+) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); site.pages.len()];
+    let Some(a) = assessment else { return out };
     let by_url: HashMap<String, PageId> =
         site.pages.iter().enumerate().map(|(id, p)| (base.url(&p.path), id)).collect();
     let q = &a.questionnaire;
@@ -700,13 +702,31 @@ pub(super) fn supports(input: &RenderInput<'_>) -> Vec<Vec<LinkView>> {
         pages.sort_unstable();
         pages.dedup();
         for id in pages {
-            out[id].push(LinkView {
-                title: dim.title.clone(),
-                url: base.url(&format!("{DIR}#dimension-{}", dim.id)),
-            });
+            out[id].push(d);
         }
     }
     out
+}
+
+/// For each page, the dimensions it supports, as links to them on the assessment page.
+pub(super) fn supports(input: &RenderInput<'_>) -> Vec<Vec<LinkView>> {
+    let base = &input.cfg.base_url;
+    let learned = learned_by(input.site, base, input.assessment);
+    let Some(a) = input.assessment else { return vec![Vec::new(); learned.len()] };
+    learned
+        .iter()
+        .map(|dims| {
+            dims.iter()
+                .map(|&d| {
+                    let dim = &a.questionnaire.dimensions[d];
+                    LinkView {
+                        title: dim.title.clone(),
+                        url: base.url(&format!("{DIR}#dimension-{}", dim.id)),
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The assessment's pages as the search index reads pages: title, headings and text.

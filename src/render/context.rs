@@ -2,12 +2,12 @@
 //! `docs/templates.md`; every field is always present (null when unset), because Tera 2
 //! treats a missing field as an error.
 
-use jiff::civil::Date;
+use crate::governance::Process;
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::content::{Page, PageId, Site};
-use crate::dates::{self, Period};
+use crate::dates;
 
 /// A titled link.
 #[derive(Debug, Clone, Hash, Serialize)]
@@ -174,40 +174,25 @@ pub(crate) struct NavItem {
     pub more: usize,
 }
 
-pub(crate) const REVIEW_SOON_DAYS: i64 = 14;
-
-pub(crate) fn review_view(page: &Page, default_every: Period, today: Date) -> Option<ReviewView> {
-    if !page.meta.is_process() {
-        return None;
+/// What a page shows of a process's review, from its governance facts.
+pub(crate) fn review_view(p: &Process) -> ReviewView {
+    ReviewView {
+        state: p.state.as_str(),
+        reviewed: p.reviewed.map(dates::human_date),
+        reviewed_iso: p.reviewed.map(|d| d.to_string()),
+        every: dates::describe_period(p.every),
+        due: p.due.map(dates::human_date),
+        due_iso: p.due.map(|d| d.to_string()),
+        days_left: p.days_left,
+        days_overdue: p.days_left.filter(|d| *d < 0).map(|d| -d),
     }
-    let every = page.meta.review_every.unwrap_or(default_every);
-    let reviewed = page.meta.reviewed;
-    let due = reviewed.map(|r| every.after(r));
-    let days_left = due.map(|d| dates::days_between(today, d));
-    let state = match days_left {
-        None => "never",
-        Some(d) if d < 0 => "overdue",
-        Some(d) if d <= REVIEW_SOON_DAYS => "due-soon",
-        Some(_) => "ok",
-    };
-    Some(ReviewView {
-        state,
-        reviewed: reviewed.map(dates::human_date),
-        reviewed_iso: reviewed.map(|d| d.to_string()),
-        every: dates::describe_period(every),
-        due: due.map(dates::human_date),
-        due_iso: due.map(|d| d.to_string()),
-        days_left,
-        days_overdue: days_left.filter(|d| *d < 0).map(|d| -d),
-    })
 }
 
 pub(crate) fn entry_view(
     site: &Site,
     id: PageId,
     url: String,
-    default_every: Period,
-    today: Date,
+    process: Option<&Process>,
 ) -> EntryView {
     let page = &site.pages[id];
     let description = page.meta.description.clone().unwrap_or_else(|| page.doc.summary.clone());
@@ -221,15 +206,9 @@ pub(crate) fn entry_view(
         owner: page.meta.owner.clone(),
         status: page.meta.status.map(|s| s.as_str()),
         is_process: page.meta.is_process(),
-        single_owner: single_owner(page),
-        review_state: review_view(page, default_every, today).map(|r| r.state),
+        single_owner: process.is_some_and(Process::one_person),
+        review_state: process.map(|p| p.state.as_str()),
     }
-}
-
-pub(crate) fn single_owner(page: &Page) -> bool {
-    page.meta.is_process()
-        && page.meta.owner.as_deref().is_some_and(|o| !o.trim().is_empty())
-        && page.meta.backups.as_ref().is_none_or(|b| b.is_empty())
 }
 
 /// Headings of levels 2 and 3 as a two-level tree.

@@ -78,6 +78,7 @@ impl Renderer<'_> {
             backlink_count,
             listing,
             supports,
+            process,
         } = inputs;
         // The page's own fields; `doc.hash` covers its HTML, headings, summary and words.
         // Not shown: `file` and `text` (the source), `name` (read by link resolution, whose
@@ -96,6 +97,7 @@ impl Renderer<'_> {
         self.hash_summaries(backlinks, h);
         backlink_count.hash(h);
         supports.hash(h);
+        process.hash(h);
         if let Some(ListingInputs { n, shown, total, subsections }) = listing {
             (n, total).hash(h);
             self.hash_summaries(shown, h);

@@ -41,7 +41,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{LinkGraph, Resolved};
 use crate::output::{Body, OutputFile, index_path};
 
-pub(crate) use assessment::search_pages;
+pub(crate) use assessment::{learned_by, search_pages};
 use context::*;
 use generated::sitemap;
 use page::summarise;
@@ -67,6 +67,8 @@ pub struct RenderInput<'a> {
     /// The readiness assessment, when the site has one: its pages, and the dimensions that
     /// pages support.
     pub assessment: Option<&'a crate::assessment::Assessment>,
+    /// Who owns each process and whether it was reviewed on time.
+    pub governance: &'a crate::governance::Governance,
     /// The dev server's live-reload tag, inserted before `</body>` of every HTML page;
     /// `{path}` and `{version}` in it become the file's path and content hash.
     pub live_reload: Option<&'a str>,
@@ -90,6 +92,7 @@ impl<'a> RenderInput<'a> {
             assets,
             today,
             assessment: linked.assessment.as_ref(),
+            governance: &linked.governance,
             live_reload,
         }
     }

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::content::Page;
+use crate::governance::Process;
 
 /// Everything the view of one page (listing page `n` of a section page) reads: the page
 /// itself and its resolved links, its section's navigation, and other pages by id only, which
@@ -28,6 +29,8 @@ pub(super) struct PageInputs<'r> {
     pub listing: Option<ListingInputs<'r>>,
     /// The readiness dimensions whose `learn` links point at the page.
     pub supports: &'r [LinkView],
+    /// Its governance facts, when it is a process.
+    pub process: Option<&'r Process>,
 }
 
 /// What a section page's listing page `n` shows.
@@ -95,6 +98,7 @@ impl Renderer<'_> {
             backlink_count: backlinks.len(),
             listing,
             supports: &self.supports[id],
+            process: input.governance.process(id),
         }
     }
 
@@ -155,10 +159,10 @@ impl Renderer<'_> {
             is_process: page.meta.is_process(),
             owner: page.meta.owner.clone().filter(|o| !o.trim().is_empty()),
             backups: page.meta.backups.clone().unwrap_or_default(),
-            single_owner: single_owner(page),
+            single_owner: inputs.process.is_some_and(Process::one_person),
             systems: page.meta.systems.clone().unwrap_or_default(),
             status: page.meta.status.map(|s| s.as_str()),
-            review: review_view(page, cfg.governance.review_every, input.today),
+            review: inputs.process.map(review_view),
             updated: page.meta.updated.map(crate::dates::human_date),
             updated_iso: page.meta.updated.map(|d| d.to_string()),
             draft: page.meta.draft == Some(true),
@@ -196,7 +200,7 @@ pub(super) fn summarise(input: &RenderInput<'_>, id: PageId) -> Summary {
     let link = LinkView { title: page.title.clone(), url: url.clone() };
     let section_title =
         (!page.is_index).then(|| site.pages[site.sections[page.section].page].title.clone());
-    let entry = entry_view(site, id, url, input.cfg.governance.review_every, input.today);
+    let entry = entry_view(site, id, url, input.governance.process(id));
     let hash = hash_of(&(&link, &section_title, &entry));
     Summary { link, section_title, entry, hash }
 }
