@@ -7,6 +7,7 @@ mod browser;
 mod build;
 mod check;
 mod content;
+mod governance;
 mod hostile;
 mod js;
 mod outputs;
