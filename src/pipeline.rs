@@ -65,8 +65,14 @@ pub(crate) fn link(
             .map(|(id, _)| id)
             .collect();
     let today = crate::dates::today();
-    let governance =
-        governance::assess(&site, &graph, &learned, &cfg.content.prefix(), cfg.governance.review_every, today);
+    let governance = governance::assess(
+        &site,
+        &graph,
+        &learned,
+        &cfg.content.prefix(),
+        cfg.governance.review_every,
+        today,
+    );
     governance.report(&site, cfg.governance.strict, diags);
     timer.lap("governance");
     Linked { site, plan, graph, assessment, searchable, governance }

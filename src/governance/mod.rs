@@ -247,13 +247,15 @@ pub(crate) fn assess(
                 Rule::Overdue,
                 format!(
                     "review overdue by {} (due {due})",
-                    crate::timer::thousands((-days) as usize) + if days == -1 { " day" } else { " days" }
+                    crate::timer::thousands((-days) as usize)
+                        + if days == -1 { " day" } else { " days" }
                 ),
                 review.clone(),
             )),
             _ => {}
         }
-        let linked = graph.backlinks[p.page].iter().any(|&b| b != p.page) || learned.contains(&p.page);
+        let linked =
+            graph.backlinks[p.page].iter().any(|&b| b != p.page) || learned.contains(&p.page);
         if !linked {
             findings.push(finding(
                 Rule::Unlinked,
