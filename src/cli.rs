@@ -26,6 +26,8 @@ pub enum Command {
     New(NewArgs),
     /// Score an answers file against the readiness questionnaire and print the report
     Assess(AssessArgs),
+    /// Set a process page's `reviewed` date to today (or --date), changing nothing else
+    Review(ReviewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -136,4 +138,15 @@ pub struct NewArgs {
     /// Title of the document (default: from the file name)
     #[arg(long, short)]
     pub title: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// The page: content/inventory/cycle-counting.md, or inventory/cycle-counting
+    pub path: PathBuf,
+    /// The day of the review (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::review::parse_date_arg)]
+    pub date: Option<jiff::civil::Date>,
 }

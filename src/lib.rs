@@ -24,6 +24,7 @@ mod output;
 mod paths;
 mod pipeline;
 pub mod render;
+mod review;
 mod scaffold;
 mod search;
 pub mod serve;
@@ -263,6 +264,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                 .push(format!("Created {}: fill in the owner, backups and steps", shown.display()));
         }
         Command::Assess(args) => assess(args, &mut out)?,
+        Command::Review(args) => review::review(args, &mut out)?,
     }
     Ok(out)
 }
