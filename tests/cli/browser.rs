@@ -149,6 +149,35 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// chromedriver's `POST /session/{id}/goog/cdp/execute`: one Chrome DevTools Protocol command.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()))
+    }
+}
+
+/// axe-core (tests/vendor/axe-core, MPL-2.0), read once.
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        std::fs::read_to_string(repo().join("tests/vendor/axe-core/axe.min.js"))
+            .expect("tests/vendor/axe-core/axe.min.js is vendored")
+    })
+}
+
 /// A headless Chromium session; the driver process is killed when dropped.
 pub struct Browser {
     pub client: Client,
@@ -225,6 +254,83 @@ impl Browser {
             assert!(Instant::now() < deadline, "timed out waiting for: {script}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Runs `script` with `args` (`arguments[0]`, ...).
+    pub async fn eval_with(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client.execute(script, args).await.expect("the script runs")
+    }
+
+    /// Runs `script`, which calls `arguments[arguments.length - 1]` with its result.
+    pub async fn eval_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client.execute_async(script, args).await.expect("the async script runs")
+    }
+
+    /// Runs `source` in every document this tab loads from now on, before the page's own
+    /// scripts (DevTools `Page.addScriptToEvaluateOnNewDocument`); returns its identifier.
+    pub async fn on_new_document(&self, source: &str) -> String {
+        let params = json!({ "source": source });
+        let cmd = Cdp { cmd: "Page.addScriptToEvaluateOnNewDocument", params };
+        let answer = self.client.issue_cmd(cmd).await.expect("chromedriver runs CDP commands");
+        answer["identifier"].as_str().expect("an identifier").to_string()
+    }
+
+    /// Stops running a script added with [`Browser::on_new_document`].
+    pub async fn forget_new_document(&self, identifier: &str) {
+        let params = json!({ "identifier": identifier });
+        let cmd = Cdp { cmd: "Page.removeScriptToEvaluateOnNewDocument", params };
+        self.client.issue_cmd(cmd).await.expect("chromedriver runs CDP commands");
+    }
+
+    /// Presses and releases each key in turn, as a keyboard does, on whatever has the focus
+    /// (`fantoccini::key::Key` for Tab, arrows...).
+    pub async fn press(&self, keys: &[char]) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".to_string());
+        for &value in keys {
+            actions = actions.then(KeyAction::Down { value }).then(KeyAction::Up { value });
+        }
+        self.client.perform_actions(actions).await.expect("the keys are pressed");
+    }
+
+    /// Opens `url` with the theme's stored choice set to `theme` ("light" or "dark"), as the
+    /// theme toggle leaves it, and waits until the page shows it.
+    pub async fn goto_in_theme(&self, url: &str, theme: &str) {
+        self.client.goto(url).await.unwrap();
+        let check = format!("return document.documentElement.dataset.theme === '{theme}'");
+        if self.eval(&check).await == Value::Bool(true) {
+            return;
+        }
+        self.eval(&format!("localStorage.setItem('opsbook-theme', '{theme}')")).await;
+        // localStorage reaches a new document asynchronously: reload until it shows.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            self.client.refresh().await.unwrap();
+            if self.eval(&check).await == Value::Bool(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{url} never turned {theme}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Runs axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is; one line per
+    /// violation: rule, impact, what it asks, and every element's selector.
+    pub async fn axe(&self) -> Vec<String> {
+        if self.eval("return typeof window.axe").await != json!("object") {
+            self.eval(axe_source()).await;
+        }
+        let run = r#"const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+              .then((r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)),
+                    (e) => done([`axe failed: ${e}`]));"#;
+        let violations = self.eval_async(run, vec![]).await;
+        violations
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
     }
 
     pub async fn close(mut self) {

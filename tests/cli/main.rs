@@ -1,7 +1,9 @@
 //! Integration tests: the real binary on fixture sites (tests/fixtures/), one module per
 //! feature, plus the browser and JavaScript suites.
 
+mod accessibility;
 mod assess;
+mod assessment_browser;
 mod assessment_site;
 mod browser;
 mod build;
