@@ -13,6 +13,7 @@ mod governance;
 mod hostile;
 mod js;
 mod outputs;
+mod review;
 mod robustness;
 mod scaffold;
 mod score_parity;
