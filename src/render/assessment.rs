@@ -53,6 +53,30 @@ pub(super) fn hash(assessment: Option<&Assessment>) -> u64 {
 
 // ---- Views --------------------------------------------------------------------------------
 
+/// What every page may show of the assessment (the home page does): where to take it, the
+/// latest committed result and the trend page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ReadinessView {
+    url: String,
+    title: String,
+    questions: usize,
+    latest: Option<ResponseLink>,
+    trend_url: Option<String>,
+}
+
+pub(super) fn readiness(input: &RenderInput<'_>) -> Option<ReadinessView> {
+    let a = input.assessment?;
+    let base = &input.cfg.base_url;
+    let responses = scored(base, a);
+    Some(ReadinessView {
+        url: base.url(DIR),
+        title: a.questionnaire.title.clone(),
+        questions: a.questionnaire.questions.len(),
+        latest: responses.iter().rev().find(|s| s.report.is_some()).map(|s| s.link.clone()),
+        trend_url: (!responses.is_empty()).then(|| base.url(TREND_DIR)),
+    })
+}
+
 #[derive(Serialize)]
 struct AssessmentView {
     id: String,
@@ -130,8 +154,8 @@ struct AdviceView {
     html: String,
 }
 
-#[derive(Serialize, Clone)]
-struct ResponseLink {
+#[derive(Debug, Serialize, Clone)]
+pub(crate) struct ResponseLink {
     title: String,
     url: String,
     date: String,

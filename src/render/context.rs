@@ -30,6 +30,8 @@ pub(crate) struct SiteView {
     pub search_url: String,
     /// `/assessment/` when the site has a readiness assessment.
     pub assessment_url: Option<String>,
+    /// The assessment as the home page shows it: the latest committed result and the trend.
+    pub readiness: Option<super::assessment::ReadinessView>,
     /// The search index's manifest; null when search is off.
     pub search_index: Option<String>,
     /// Null when no page has tags.

@@ -359,6 +359,7 @@ fn site_view(input: &RenderInput<'_>) -> SiteView {
         home_url: base.url(""),
         search_url: base.url("search/"),
         assessment_url: input.assessment.map(|_| base.url(assessment::DIR)),
+        readiness: assessment::readiness(input),
         search_index: cfg.search.enabled.then(|| base.url(crate::search::MANIFEST)),
         tags_url: (!site.tags.is_empty()).then(|| base.url("tags/")),
         today: input.today.to_string(),

@@ -204,6 +204,14 @@ fn the_trend_page_charts_every_response_with_the_numbers_in_a_table() {
     }
     let assessment = site.read("public/assessment/index.html");
     assert!(assessment.contains("href=\"/assessment/trend/\""), "linked from the assessment");
+    // And from the home page, with the latest committed result.
+    let home = site.read("public/index.html");
+    let card = between(&home, "<section class=\"readiness-card\"", "</section>");
+    assert!(card.contains("href=\"/assessment/trend/\""), "{card}");
+    assert!(
+        card.contains("href=\"/assessment/responses/2026-11-20/\"><strong>90.1</strong>"),
+        "{card}"
+    );
 }
 
 #[test]
