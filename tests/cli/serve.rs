@@ -665,7 +665,11 @@ fn a_burst_of_changes_is_one_rebuild() {
     );
     wait_event(&events, "reload", "ops/count/index.html");
     let (_, output) = server.stop();
-    assert_eq!(output.matches("Rebuilt in").count(), 2, "{output}");
+    // One rebuild for the burst and one for the sentinel. On a loaded machine (CI runs the
+    // browser tests beside this one) the writer can stall for longer than the burst's quiet
+    // period, which splits the burst once or twice; one rebuild per file would be ~300.
+    let rebuilds = output.matches("Rebuilt in").count();
+    assert!((2..=4).contains(&rebuilds), "{rebuilds} rebuilds:\n{output}");
 }
 
 #[test]
