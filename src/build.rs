@@ -41,7 +41,7 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn input(&self) -> RenderInput<'_> {
-        RenderInput::new(&self.cfg, &self.linked, &self.theme, &self.assets, self.today, None)
+        self.linked.input(&self.cfg, &self.theme, &self.assets, self.today, None)
     }
 }
 

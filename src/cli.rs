@@ -147,6 +147,6 @@ pub struct ReviewArgs {
     /// The page: content/inventory/cycle-counting.md, or inventory/cycle-counting
     pub path: PathBuf,
     /// The day of the review (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::review::parse_date_arg)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::dates::parse_date_arg)]
     pub date: Option<jiff::civil::Date>,
 }

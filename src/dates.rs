@@ -24,6 +24,11 @@ fn today_from(epoch: Option<&str>) -> Date {
 }
 
 /// Parses `YYYY-MM-DD` (a TOML local date prints the same way).
+/// Parses a `--date` argument: a calendar day written `YYYY-MM-DD`.
+pub(crate) fn parse_date_arg(text: &str) -> Result<Date, String> {
+    parse_date(text).ok_or_else(|| "expected a calendar date like 2026-11-29".to_string())
+}
+
 pub(crate) fn parse_date(text: &str) -> Option<Date> {
     let text = text.trim();
     if text.len() != 10 {

@@ -264,7 +264,20 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                 .push(format!("Created {}: fill in the owner, backups and steps", shown.display()));
         }
         Command::Assess(args) => assess(args, &mut out)?,
-        Command::Review(args) => review::review(args, &mut out)?,
+        Command::Review(args) => {
+            let root = site_root(args.root.root.as_deref())?;
+            out.root = Some(root.clone());
+            out.failure_note = Some("nothing was written");
+            let cwd = std::env::current_dir().map_err(Error::Cwd)?;
+            let line = config::Config::load(&root, &Overrides::default(), &mut out.diagnostics)
+                .and_then(|cfg| {
+                    review::review(&cfg, &cwd, &args.path, args.date, &mut out.diagnostics)
+                });
+            match line {
+                Some(line) => out.stdout.push(line),
+                None => out.failed = true,
+            }
+        }
     }
     Ok(out)
 }

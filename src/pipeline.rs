@@ -17,7 +17,7 @@ use crate::diagnostics::Diagnostics;
 use crate::governance::{self, Governance};
 use crate::links::resolve::LinkIndex;
 use crate::links::{self, LinkGraph};
-use crate::render::{Plan, Theme};
+use crate::render::{Plan, RenderInput, Theme};
 use crate::timer::StageTimer;
 
 /// The site with every link resolved, and what the later stages read.
@@ -33,6 +33,30 @@ pub struct Linked {
     /// Who owns each process and whether it was reviewed on time; its findings are in the
     /// diagnostics already.
     pub governance: Governance,
+}
+
+impl Linked {
+    /// What rendering reads of the linked site.
+    pub(crate) fn input<'a>(
+        &'a self,
+        cfg: &'a Config,
+        theme: &'a Theme,
+        assets: &'a [Asset],
+        today: jiff::civil::Date,
+        live_reload: Option<&'a str>,
+    ) -> RenderInput<'a> {
+        RenderInput {
+            cfg,
+            site: &self.site,
+            graph: &self.graph,
+            theme,
+            assets,
+            today,
+            assessment: self.assessment.as_ref(),
+            governance: &self.governance,
+            live_reload,
+        }
+    }
 }
 
 /// assemble -> plan -> link -> assessment. Problems go to `diags`; the caller decides what

@@ -19,14 +19,12 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde_json::Value as Json;
 
-use crate::cli::ReviewArgs;
-use crate::config::{Config, Overrides};
+use crate::config::Config;
 use crate::content::frontmatter::{self, Format, FrontMatter};
 use crate::content::site::AssembleOptions;
 use crate::content::{self, Parsed, load};
 use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::{Error, Outcome, site_root};
 
 /// Why `reviewed` cannot be set in a text. Ranges are bytes of the whole file.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -436,11 +434,6 @@ fn yaml_insert_at(front: &str) -> usize {
     insert_at
 }
 
-/// Parses `--date`: a calendar day written `YYYY-MM-DD`.
-pub(crate) fn parse_date_arg(text: &str) -> Result<Date, String> {
-    dates::parse_date(text).ok_or_else(|| "expected a calendar date like 2026-11-29".to_string())
-}
-
 /// How far ahead of "today" (UTC) a review date may be: one day, because the reviewer's own
 /// calendar may already be on the next day while UTC is not.
 const AHEAD_DAYS: i64 = 1;
@@ -448,33 +441,28 @@ const AHEAD_DAYS: i64 = 1;
 /// `opsbook review`: finds the page, sets its `reviewed` date, and reports the next due date.
 /// Every problem with the page, the path or the date is a diagnostic naming the file, and
 /// nothing is written then.
-pub(crate) fn review(args: ReviewArgs, out: &mut Outcome) -> Result<(), Error> {
-    let root = site_root(args.root.root.as_deref())?;
-    out.root = Some(root.clone());
-    out.failure_note = Some("nothing was written");
-    let Some(cfg) = Config::load(&root, &Overrides::default(), &mut out.diagnostics) else {
-        out.failed = true;
-        return Ok(());
-    };
-    let cwd = std::env::current_dir().map_err(Error::Cwd)?;
+/// Returns the summary line, or `None` when a problem (in `diags`) stopped it. `path` is as
+/// the user typed it, from `cwd`; `date` defaults to today.
+pub(crate) fn review(
+    cfg: &Config,
+    cwd: &Path,
+    path: &Path,
+    date: Option<Date>,
+    diags: &mut Diagnostics,
+) -> Option<String> {
     let today = dates::today();
-    let date = args.date.unwrap_or(today);
+    let date = date.unwrap_or(today);
     let latest = today.checked_add(AHEAD_DAYS.days()).unwrap_or(Date::MAX);
     if date > latest {
-        out.diagnostics.push(
+        diags.push(
             Diagnostic::error(None, format!("--date {date} is in the future: today is {today}"))
                 .with_help(
                     "a review date records a review that was done; leave out --date to use today",
                 ),
         );
-        out.failed = true;
-        return Ok(());
+        return None;
     }
-    match review_page(&cfg, &cwd, &args.path, date, today, &mut out.diagnostics) {
-        Some(line) => out.stdout.push(line),
-        None => out.failed = true,
-    }
-    Ok(())
+    review_page(cfg, cwd, path, date, today, diags)
 }
 
 /// The page's file and its path in the content folder, or why `path` names none.
@@ -985,9 +973,9 @@ mod tests {
 
     #[test]
     fn dates_on_the_command_line_are_days() {
-        assert_eq!(parse_date_arg("2026-11-29"), Ok(d("2026-11-29")));
+        assert_eq!(dates::parse_date_arg("2026-11-29"), Ok(d("2026-11-29")));
         for bad in ["2026-02-30", "29/11/2026", "2026-11-29T10:00", "today", ""] {
-            assert!(parse_date_arg(bad).is_err(), "{bad}");
+            assert!(dates::parse_date_arg(bad).is_err(), "{bad}");
         }
     }
 

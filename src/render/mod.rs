@@ -74,30 +74,6 @@ pub struct RenderInput<'a> {
     pub live_reload: Option<&'a str>,
 }
 
-impl<'a> RenderInput<'a> {
-    /// What rendering reads of a linked site.
-    pub(crate) fn new(
-        cfg: &'a Config,
-        linked: &'a crate::pipeline::Linked,
-        theme: &'a Theme,
-        assets: &'a [Asset],
-        today: Date,
-        live_reload: Option<&'a str>,
-    ) -> RenderInput<'a> {
-        RenderInput {
-            cfg,
-            site: &linked.site,
-            graph: &linked.graph,
-            theme,
-            assets,
-            today,
-            assessment: linked.assessment.as_ref(),
-            governance: &linked.governance,
-            live_reload,
-        }
-    }
-}
-
 /// The data of a page-like template (page, section and home pages).
 #[derive(Serialize)]
 struct PageContext {

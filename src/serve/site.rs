@@ -23,7 +23,7 @@ use crate::diagnostics::Diagnostics;
 use crate::output::OutputFile;
 use crate::pipeline::{self, Linked};
 use crate::render::theme::AssetUrls;
-use crate::render::{PlanEntry, RenderInput, Renderer, Theme, render_entries};
+use crate::render::{PlanEntry, Renderer, Theme, render_entries};
 
 /// One file as served: its bytes, ETag, and (for HTML pages) the version that the page's
 /// live-reload tag reports.
@@ -305,7 +305,7 @@ impl DevSite {
         }
         let tag = DevSite::live_reload_tag(&cfg.base_url.path);
         let today = crate::dates::today();
-        let input = RenderInput::new(&cfg, &linked, theme, &self.assets, today, Some(&tag));
+        let input = linked.input(&cfg, theme, &self.assets, today, Some(&tag));
         let Some(renderer) = Renderer::new(&input, &mut diags) else {
             return done(diags, vec![], vec![], 0, site.pages.len());
         };
