@@ -72,7 +72,8 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<(), ServeError> {
 
     let mut site = DevSite::new(opts.root.clone(), opts.drafts, origin.clone());
     let first = site.build_all();
-    report(&site, &first, opts.color, true);
+    let mut shown = Shown::default();
+    report(&site, &first, opts.color, true, &mut shown);
     let title = site.title();
     let shared = Arc::new(Shared::new(snapshot(&site, &first)));
 
@@ -86,7 +87,7 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         let color = opts.color;
         std::thread::Builder::new()
             .name("opsbook-rebuild".into())
-            .spawn(move || rebuild_loop(site, watcher, rx, shared, color))?;
+            .spawn(move || rebuild_loop(site, watcher, rx, shared, color, shown))?;
     }
 
     let runtime =
@@ -146,6 +147,7 @@ fn rebuild_loop(
     rx: Receiver<PathBuf>,
     shared: Arc<Shared>,
     color: bool,
+    mut shown: Shown,
 ) {
     let root = site.root().to_path_buf();
     // The input folders; those that do not exist yet are watched once they appear.
@@ -230,9 +232,10 @@ fn rebuild_loop(
             }
         }
         let rebuilt = site.rebuild(&batch);
-        report(&site, &rebuilt, color, false);
+        // Served first, then printed: a site with thousands of warnings reloads as fast.
         let events = live_events(&site, &rebuilt, &shared.snapshot().base);
         shared.publish(snapshot(&site, &rebuilt), events);
+        report(&site, &rebuilt, color, false, &mut shown);
         // Pages first (tabs reload now); the search index is built on its own thread.
         if rebuilt.ok {
             pending_search = site.search_job().map(Arc::new);
@@ -336,13 +339,54 @@ fn paint(color: bool, code: &str, text: &str) -> String {
     if color { format!("{code}{text}\x1b[0m") } else { text.to_string() }
 }
 
-/// Prints the outcome of a build to the terminal.
-fn report(site: &DevSite, rebuilt: &Rebuilt, color: bool, first: bool) {
+/// The warnings the terminal already shows, so that a rebuild prints only new ones (a
+/// large site's governance warnings would otherwise scroll past on every save).
+#[derive(Default)]
+struct Shown(std::collections::HashSet<u64>);
+
+fn warning_key(d: &crate::diagnostics::Diagnostic) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    d.message.hash(&mut h);
+    d.rule.hash(&mut h);
+    if let Some(span) = &d.span {
+        (&span.path, span.line, span.column).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Prints the outcome of a build to the terminal: every error, and the warnings not shown
+/// after the previous build.
+fn report(site: &DevSite, rebuilt: &Rebuilt, color: bool, first: bool, shown: &mut Shown) {
     let base = std::env::current_dir().ok().filter(|cwd| site.root().starts_with(cwd));
     let base = base.as_deref().unwrap_or(site.root());
     let mut err = std::io::stderr().lock();
+    let mut now = std::collections::HashSet::new();
+    let mut repeated = 0usize;
     for d in rebuilt.diagnostics.sorted() {
+        if d.severity == crate::diagnostics::Severity::Warning {
+            let key = warning_key(d);
+            now.insert(key);
+            if shown.0.contains(&key) {
+                repeated += 1;
+                continue;
+            }
+        }
         let _ = writeln!(err, "{}", d.render(base, color));
+    }
+    if repeated > 0 {
+        let _ = writeln!(
+            err,
+            "{} as before",
+            if repeated == 1 {
+                "1 warning".to_string()
+            } else {
+                format!("{} warnings", crate::timer::thousands(repeated))
+            }
+        );
+    }
+    if rebuilt.ok {
+        shown.0 = now;
     }
     let elapsed = crate::timer::duration(rebuilt.elapsed);
     if rebuilt.ok {
