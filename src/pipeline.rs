@@ -1,5 +1,5 @@
 //! The one stage sequence from parsed documents to the linked site, which `build`, `check`,
-//! `assess` and `serve` all call: assemble -> plan -> link -> assessment.
+//! `assess` and `serve` all call: assemble -> plan -> link -> assessment -> governance.
 //!
 //! Callers differ only before it (a build reads every file, the dev server re-reads what
 //! changed) and after it (a build writes, the dev server keeps files in memory). A stage that
@@ -59,7 +59,7 @@ impl Linked {
     }
 }
 
-/// assemble -> plan -> link -> assessment. Problems go to `diags`; the caller decides what
+/// assemble -> plan -> link -> assessment -> governance. Problems go to `diags`; the caller decides what
 /// an error means (a build stops, `check` reports, the dev server keeps the last good site).
 pub(crate) fn link(
     cfg: &Config,
@@ -112,7 +112,8 @@ pub(crate) fn assemble(
     content::site::assemble(docs, AssembleOptions { drafts, reserved }, diags)
 }
 
-/// The questionnaire and committed answers that `find` found. `learn` links resolve as wikilinks and `.md` links do.
+/// The questionnaire and committed answers that `find` found. `learn` links resolve as
+/// wikilinks and `.md` links do.
 fn load_assessment(
     cfg: &Config,
     site: &Site,
