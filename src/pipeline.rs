@@ -59,8 +59,9 @@ impl Linked {
     }
 }
 
-/// assemble -> plan -> link -> assessment -> governance. Problems go to `diags`; the caller decides what
-/// an error means (a build stops, `check` reports, the dev server keeps the last good site).
+/// assemble -> plan -> link -> assessment -> governance. Problems go to `diags`; the caller
+/// decides what an error means (a build stops, `check` reports, the dev server keeps the last
+/// good site).
 pub(crate) fn link(
     cfg: &Config,
     docs: Vec<(SourceDoc, Arc<Parsed>)>,
