@@ -29,6 +29,9 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// Where the pages are: `content/` by default, any folder below the root, or the root.
     pub content: ContentDir,
+    /// `https://.../edit/main/content/{path}`: an "Edit this page" link on every page, with
+    /// `{path}` the page's path in the content folder.
+    pub edit_url: Option<String>,
 }
 
 /// The folder of pages (`content_dir`) and what in it is never a page (`ignore`, and, for a
@@ -205,6 +208,7 @@ struct RawConfig {
     strict: Option<bool>,
     search: Option<bool>,
     questionnaire: Option<String>,
+    edit_url: Option<String>,
 }
 
 /// `key` of `table` (absent when the table is) as a `T`, a wrong type reported at its value.
@@ -223,6 +227,7 @@ const TOP_KEYS: &[&str] = &[
     "ignore",
     "base_url",
     "description",
+    "edit_url",
     "language",
     "markdown",
     "governance",
@@ -321,6 +326,7 @@ impl Config {
                 strict: read(src, sub("governance"), "strict", diags),
                 search: read(src, sub("search"), "enabled", diags),
                 questionnaire: read(src, sub("assessment"), "questionnaire", diags),
+                edit_url: read(src, Some(top), "edit_url", diags),
             }
         };
         let title_set = toml_input::get(top, "title").is_some();
@@ -463,6 +469,20 @@ impl Config {
         if diags.error_count() > before {
             return None;
         }
+        let edit_url = raw.edit_url.filter(|url| {
+            let ok = (url.starts_with("https://") || url.starts_with("http://"))
+                && url.contains("{path}")
+                && !url.chars().any(|c| c.is_control() || c.is_whitespace() || c == '"');
+            if !ok {
+                let span = toml_input::get(top, "edit_url").map(|v| v.span()).unwrap_or(0..0);
+                diags.push(
+                    source
+                        .error(span, "`edit_url` must be a full URL with `{path}` where the page's path goes")
+                        .with_help("for example: edit_url = \"https://github.com/acme/handbook/edit/main/content/{path}\""),
+                );
+            }
+            ok
+        });
         Some(Config {
             root: root.to_path_buf(),
             title,
@@ -475,6 +495,7 @@ impl Config {
             assessment: AssessmentConfig { questionnaire },
             extra,
             content,
+            edit_url,
         })
     }
 

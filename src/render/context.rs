@@ -111,6 +111,8 @@ pub(crate) struct PageView {
     pub backlinks_more: usize,
     /// The readiness dimensions this page helps with (their `learn` links point here).
     pub supports: Vec<LinkView>,
+    /// "Edit this page": `edit_url` with the page's path in the content folder.
+    pub edit_url: Option<String>,
     pub extra: Json,
 }
 

@@ -174,6 +174,11 @@ impl Renderer<'_> {
             backlinks: backlinks.clone(),
             backlinks_more: inputs.backlink_count.saturating_sub(inputs.backlinks.len()),
             supports: inputs.supports.to_vec(),
+            edit_url: cfg
+                .edit_url
+                .as_deref()
+                .filter(|_| page.file.is_some())
+                .map(|url| url.replace("{path}", &url_path(&page.rel))),
             extra: serde_json::Value::Object(page.meta.extra.0.clone().into_iter().collect()),
         };
         let section = inputs.listing.as_ref().map(|listing| SectionView {
@@ -192,6 +197,21 @@ impl Renderer<'_> {
     }
 }
 
+/// A content path as it goes in a URL: `/` kept, everything but unreserved bytes
+/// percent-encoded.
+fn url_path(rel: &str) -> String {
+    let mut out = String::with_capacity(rel.len());
+    for b in rel.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// What other pages show of page `id`.
 pub(super) fn summarise(input: &RenderInput<'_>, id: PageId) -> Summary {
     let site = input.site;
@@ -203,4 +223,15 @@ pub(super) fn summarise(input: &RenderInput<'_>, id: PageId) -> Summary {
     let entry = entry_view(site, id, url, input.governance.process(id));
     let hash = hash_of(&(&link, &section_title, &entry));
     Summary { link, section_title, entry, hash }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_path;
+
+    #[test]
+    fn content_paths_are_percent_encoded_for_edit_links() {
+        assert_eq!(url_path("inventory/cycle-counting.md"), "inventory/cycle-counting.md");
+        assert_eq!(url_path("Team Notes/Ä & b.md"), "Team%20Notes/%C3%84%20%26%20b.md");
+    }
 }

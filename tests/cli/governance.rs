@@ -157,3 +157,33 @@ fn the_sample_sites_governance_json() {
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     insta::assert_snapshot!(serde_json::to_string_pretty(&report["governance"]).unwrap());
 }
+
+#[test]
+fn edit_url_adds_an_edit_link_to_every_page_with_a_file() {
+    let site = governed_site();
+    let cfg = site.read("opsbook.toml");
+    site.write(
+        "opsbook.toml",
+        &format!(
+            "edit_url = \"https://git.example.com/acme/handbook/edit/main/content/{{path}}\"\n{cfg}"
+        ),
+    );
+    site.write("content/Team Notes/a b.md", "+++\ntitle = \"Notes\"\n+++\n\nText.\n");
+    site.run(&["build"]).ok();
+    let page = site.read("public/good/index.html");
+    assert!(
+        page.contains("<a href=\"https://git.example.com/acme/handbook/edit/main/content/good.md\">Edit this page</a>"),
+        "{page}"
+    );
+    let spaced = site.read("public/team-notes/a-b/index.html");
+    assert!(spaced.contains("/content/Team%20Notes/a%20b.md\">Edit this page</a>"), "{spaced}");
+    // Without it, no link.
+    site.write("opsbook.toml", &cfg);
+    site.run(&["build"]).ok();
+    assert!(!site.read("public/good/index.html").contains("Edit this page"));
+    // A URL without `{path}` is an error at its value.
+    site.write("opsbook.toml", &format!("edit_url = \"https://example.com/edit\"\n{cfg}"));
+    site.run(&["build"])
+        .fails(1)
+        .stderr_has(&["opsbook.toml:1:12: error: `edit_url` must be a full URL with `{path}`"]);
+}
