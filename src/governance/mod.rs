@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::content::frontmatter::Status;
 use crate::content::{Page, PageId, Site};
 use crate::dates::{self, Period};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::links::LinkGraph;
 
 /// A review falls "due soon" this many days ahead (shown on pages and the dashboard).
@@ -290,13 +290,21 @@ impl Governance {
     /// The findings as diagnostics at the front-matter key each concerns: warnings, or
     /// errors when `strict` (`[governance] strict = true`).
     pub(crate) fn report(&self, site: &Site, strict: bool, diags: &mut Diagnostics) {
+        // A page's findings are consecutive: its source (read again from disk when a build
+        // dropped it) is read once for all of them.
+        let mut source: Option<(PageId, std::borrow::Cow<'_, str>)> = None;
         for f in &self.findings {
             let page = &site.pages[f.page];
+            if source.as_ref().is_none_or(|(id, _)| *id != f.page) {
+                source = Some((f.page, page.source_text()));
+            }
+            let text = source.as_ref().map_or("", |(_, text)| text);
             // At the key, or at line 1 when the page does not set it.
-            let span = match page.meta.spans.get(f.rule.key()) {
-                Some(range) => page.span(range.clone()),
-                None => page.span(0..0),
-            };
+            let range = page.meta.spans.get(f.rule.key()).cloned().unwrap_or(0..0);
+            let span = page
+                .file
+                .as_deref()
+                .map(|file| Span::from_range(file, text, range.start, range.end));
             let diag = if strict {
                 Diagnostic::error(span, &f.message)
             } else {

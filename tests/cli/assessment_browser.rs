@@ -13,7 +13,7 @@ use fantoccini::key::Key;
 use serde_json::{Value, json};
 
 use crate::browser::{Browser, ServedSample, runtime, served_sample};
-use crate::support::TestSite;
+use crate::support::{Rng, TestSite, page_questionnaire};
 
 /// A list of `[question id, answer]`, in questionnaire order; answers as in an answers file
 /// (option id, list of option ids, number).
@@ -21,32 +21,7 @@ pub type Plan = Vec<(String, Value)>;
 
 /// The questionnaire as the built page embeds it for its script.
 pub fn questionnaire(site: &TestSite) -> Value {
-    let html = site.read("public/assessment/index.html");
-    let start = html.find(r#"id="assessment-data">"#).expect("the page embeds its questionnaire");
-    let rest = &html[start + r#"id="assessment-data">"#.len()..];
-    let data: Value = serde_json::from_str(&rest[..rest.find("</script>").unwrap()]).unwrap();
-    data["questionnaire"].clone()
-}
-
-/// SplitMix64: seeded, so every run answers the same.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
+    page_questionnaire(&site.read("public/assessment/index.html"))
 }
 
 fn option_ids(question: &Value) -> Vec<String> {

@@ -10,21 +10,6 @@ use serde_json::Value;
 
 use crate::support::*;
 
-/// The part of `html` between `start` and the next `end` after it.
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let from = html.find(start).unwrap_or_else(|| panic!("no {start} in the page")) + start.len();
-    let to = html[from..].find(end).map_or(html.len(), |i| from + i);
-    &html[from..to]
-}
-
-/// The questionnaire the page's script reads.
-fn page_questionnaire(html: &str) -> Value {
-    let json =
-        between(html, "<script type=\"application/json\" id=\"assessment-data\">", "</script>");
-    let data: Value = serde_json::from_str(json).expect("the page's data is JSON");
-    data["questionnaire"].clone()
-}
-
 /// The `<fieldset>` of question `id`.
 fn fieldset<'a>(html: &'a str, id: &str) -> &'a str {
     between(html, &format!("data-question=\"{id}\""), "</fieldset>")

@@ -23,38 +23,12 @@ use opsbook::assessment::{self, report};
 use opsbook::diagnostics::{Diagnostic, Diagnostics};
 use serde_json::{Value, json};
 
-use crate::support::repo;
+use crate::support::{Rng, repo};
 
 const DATE: &str = "2026-11-26";
 
 /// How many generated questionnaire/answer pairs are written.
 const GENERATED: usize = 240;
-
-/// SplitMix64: seeded and dependency-free, so every run writes the same fixtures.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n` > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
 
 /// What the written fixtures exercise, counted from the Rust side's own results.
 #[derive(Debug, Default)]

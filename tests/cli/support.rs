@@ -340,3 +340,44 @@ impl Drop for ServeProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The part of `html` between `start` and the next `end` after it.
+pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html.find(start).unwrap_or_else(|| panic!("no {start} in the page")) + start.len();
+    let to = html[from..].find(end).map_or(html.len(), |i| from + i);
+    &html[from..to]
+}
+
+/// The questionnaire the page's script reads.
+pub fn page_questionnaire(html: &str) -> serde_json::Value {
+    let json =
+        between(html, "<script type=\"application/json\" id=\"assessment-data\">", "</script>");
+    let data: serde_json::Value = serde_json::from_str(json).expect("the page's data is JSON");
+    data["questionnaire"].clone()
+}
+
+/// SplitMix64: seeded and dependency-free, so every run generates the same data.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn chance(&mut self, p: f64) -> bool {
+        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+}
