@@ -450,6 +450,7 @@ pub(crate) fn commit(
                 search::index(
                     &prepared.cfg,
                     &prepared.linked.site,
+                    &prepared.linked.governance,
                     &prepared.linked.searchable,
                     &sink,
                 )

@@ -22,6 +22,7 @@ use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::content::{Page, PageId, Site};
+use crate::governance::{Governance, ReviewState};
 use crate::output::OutputFile;
 use text::{StemCache, is_stop_word};
 
@@ -397,9 +398,14 @@ impl RecordWriter {
 pub(crate) use layout::{MANIFEST, is_index_path};
 
 /// Builds the search index and collects its files, sorted by path (the dev server, tests).
-pub(crate) fn index_files(cfg: &Config, site: &Site, extra: &[Page]) -> Vec<OutputFile> {
+pub(crate) fn index_files(
+    cfg: &Config,
+    site: &Site,
+    gov: &Governance,
+    extra: &[Page],
+) -> Vec<OutputFile> {
     let files = std::sync::Mutex::new(Vec::new());
-    let _ = index(cfg, site, extra, &|file| {
+    let _ = index(cfg, site, gov, extra, &|file| {
         files.lock().map_err(|_| std::io::Error::other("poisoned lock"))?.push(file);
         Ok(())
     });
@@ -416,6 +422,7 @@ pub(crate) fn index_files(cfg: &Config, site: &Site, extra: &[Page]) -> Vec<Outp
 pub(crate) fn index(
     cfg: &Config,
     site: &Site,
+    gov: &Governance,
     extra: &[Page],
     sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<()> {
@@ -500,7 +507,7 @@ pub(crate) fn index(
         top.map(|t| site.pages[t].title.as_str())
     };
     let extra_section = extra.first().map(|p| p.title.as_str());
-    let values: Vec<[String; 3]> = docs
+    let values: Vec<[String; 5]> = docs
         .iter()
         .enumerate()
         .map(|(n, page)| {
@@ -509,16 +516,29 @@ pub(crate) fn index(
                 Some(&id) => top_section(id),
                 None => extra_section,
             };
+            // Live processes: their review state and who can run them.
+            let process = order.get(n).and_then(|&id| gov.process(id)).filter(|p| p.live);
             [
                 filter_value(section),
                 filter_value(meta.owner.as_deref()),
                 filter_value(meta.status.map(|s| s.as_str())),
+                filter_value(process.map(|p| match p.state {
+                    ReviewState::Overdue => "Overdue",
+                    ReviewState::DueSoon => "Due soon",
+                    ReviewState::OnTime => "On time",
+                    ReviewState::Never => "Never reviewed",
+                })),
+                filter_value(process.map(|p| match &p.owner {
+                    None => "No owner",
+                    Some(_) if p.backups.is_empty() => "One person",
+                    Some(_) => "Backed up",
+                })),
             ]
         })
         .collect();
     let mut lists: Vec<Vec<String>> = Vec::new();
     let mut indexes: Vec<Vec<u32>> = Vec::new();
-    for f in 0..3 {
+    for f in 0..5 {
         let mut names: Vec<String> = values.iter().map(|v| v[f].clone()).collect();
         names.push(String::new());
         names.sort();
@@ -569,9 +589,13 @@ pub(crate) fn index(
         "section": indexes[0],
         "owner": indexes[1],
         "status": indexes[2],
+        "review": indexes[3],
+        "coverage": indexes[4],
         "sections": lists[0],
         "owners": lists[1],
         "statuses": lists[2],
+        "reviews": lists[3],
+        "coverages": lists[4],
         "shards": shards,
         "records": records,
         "record_starts": record_starts,

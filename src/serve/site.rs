@@ -106,7 +106,12 @@ impl SearchJob {
         if !self.cfg.search.enabled {
             return Vec::new();
         }
-        crate::search::index_files(&self.cfg, &self.site.site, &self.site.searchable)
+        crate::search::index_files(
+            &self.cfg,
+            &self.site.site,
+            &self.site.governance,
+            &self.site.searchable,
+        )
     }
 }
 

@@ -148,8 +148,8 @@ export class SearchEngine {
 
   /**
    * Runs a query. Returns `{ hits, total, facets, words, any }`: hits sorted by score (best
-   * first), each `{ page, score, section, owner, status }`; `facets` counts the hits
-   * per section, owner and status (before those filters); `words` are the surface words that
+   * first), each `{ page, score }` and a value index per filter of `FILTER_KEYS`; `facets`
+   * counts the hits per value of each filter (before the filters); `words` are the surface words that
    * matched (for highlighting); `any` is true when no page had every word.
    */
   async search(query, filters = {}) {
@@ -203,26 +203,16 @@ export class SearchEngine {
     let candidates = touched.filter((p) => termCount[p] === required.length);
     const any = candidates.length === 0;
     if (any) candidates = touched;
-    const hits = candidates.map((page) => ({
-      page,
-      score: total[page] * (any ? termCount[page] / required.length : 1),
-      section: m.section[page],
-      owner: m.owner[page],
-      status: m.status[page],
-    }));
+    const hits = candidates.map((page) => {
+      const hit = { page, score: total[page] * (any ? termCount[page] / required.length : 1) };
+      // Indexes older than the review and coverage filters have none: every page is "".
+      for (const key of FILTER_KEYS) hit[key] = m[key]?.[page] ?? 0;
+      return hit;
+    });
     hits.sort((a, b) => b.score - a.score || a.page - b.page);
     const facets = emptyFacets();
-    for (const h of hits) {
-      facets.section[h.section] = (facets.section[h.section] ?? 0) + 1;
-      facets.owner[h.owner] = (facets.owner[h.owner] ?? 0) + 1;
-      facets.status[h.status] = (facets.status[h.status] ?? 0) + 1;
-    }
-    const filtered = hits.filter(
-      (h) =>
-        (filters.section == null || h.section === filters.section) &&
-        (filters.owner == null || h.owner === filters.owner) &&
-        (filters.status == null || h.status === filters.status),
-    );
+    for (const h of hits) for (const key of FILTER_KEYS) facets[key][h[key]] = (facets[key][h[key]] ?? 0) + 1;
+    const filtered = hits.filter((h) => FILTER_KEYS.every((key) => filters[key] == null || h[key] === filters[key]));
     return { hits: filtered, total: filtered.length, facets, words: [...matched], any };
   }
 
@@ -249,8 +239,15 @@ export class SearchEngine {
   }
 }
 
+/**
+ * The filters a search takes, each a per-page array of the manifest: top-level section,
+ * owner, status, and for live processes their review state ("Overdue", "Due soon", ...) and
+ * coverage ("One person", "Backed up", "No owner").
+ */
+export const FILTER_KEYS = ["section", "owner", "status", "review", "coverage"];
+
 function emptyFacets() {
-  return { section: {}, owner: {}, status: {} };
+  return Object.fromEntries(FILTER_KEYS.map((key) => [key, {}]));
 }
 
 /**

@@ -2,7 +2,8 @@
 //
 // The header's search box becomes a combobox: results appear as you type (title, section,
 // owner, highlighted excerpt), arrows move through them, Enter opens one, Escape closes the
-// list, and chips filter by section, owner and status. The /search/ page runs the query
+// list, and chips filter by section, owner, status, review state (overdue, due soon, ...) and
+// backups (processes held by one person). The /search/ page runs the query
 // from its URL and shows every result. Without JavaScript the box still submits to
 // /search/, which then says that search needs JavaScript.
 
@@ -16,6 +17,8 @@ const FILTERS = [
   ["section", "sections", "Section"],
   ["owner", "owners", "Owner"],
   ["status", "statuses", "Status"],
+  ["review", "reviews", "Review"],
+  ["coverage", "coverages", "Backups"],
 ];
 
 function element(tag, props = {}, children = []) {
@@ -60,7 +63,7 @@ function renderFilters(container, manifest, facets, active, onChange, limit) {
   for (const [key, list, label] of FILTERS) {
     const values = Object.entries(facets[key])
       .map(([value, count]) => [Number(value), count])
-      .filter(([value]) => value !== 0 && manifest[list][value])
+      .filter(([value]) => value !== 0 && manifest[list]?.[value])
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, limit);
     if (active[key] != null && !values.some(([v]) => v === active[key])) values.unshift([active[key], 0]);

@@ -149,3 +149,25 @@ test("a query loads only the files it needs", { skip }, async () => {
   assert.ok(shards.length <= 2, shards.join(", "));
   assert.ok(records.length < m.records.length, "not every record file");
 });
+
+test("filters find the overdue and the one-person processes", { skip }, async () => {
+  // The sample site built on 2026-11-26 (SOURCE_DATE_EPOCH): wholesale orders are overdue
+  // and held by Priya Raman alone; stock adjustments are overdue and backed up.
+  const e = engine();
+  const m = await e.load();
+  const overdue = m.reviews.indexOf("Overdue");
+  const alone = m.coverages.indexOf("One person");
+  assert.ok(overdue > 0 && alone > 0, JSON.stringify([m.reviews, m.coverages]));
+  const all = await e.search("stock");
+  const late = await titles(e, "stock", { review: overdue });
+  assert.equal(late.result.total, all.facets.review[overdue]);
+  assert.ok(late.records.some((r) => r.url === "/inventory/stock-adjustments/"), late.titles.join(", "));
+  assert.ok(!late.records.some((r) => r.url === "/inventory/reorder-points/"), "due soon, not overdue");
+  const lateAlone = await titles(e, "stock", { review: overdue, coverage: alone });
+  assert.ok(!lateAlone.records.some((r) => r.url === "/inventory/stock-adjustments/"), "it has a backup");
+  const wholesale = await titles(e, "wholesale", { review: overdue, coverage: alone });
+  assert.ok(wholesale.records.some((r) => r.url === "/sales-channels/wholesale-orders/"), wholesale.titles.join(", "));
+  // Pages that are not processes have neither.
+  const home = (await e.search("northwind")).hits;
+  assert.ok(home.some((h) => h.review === 0 && h.coverage === 0));
+});
