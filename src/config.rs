@@ -101,6 +101,8 @@ pub struct MarkdownConfig {
 pub struct GovernanceConfig {
     pub review_every: Period,
     pub strict: bool,
+    /// "Updated" dates from git for pages without `updated` (one `git log` per build).
+    pub git_dates: bool,
 }
 
 /// `[assessment]`: where the readiness questionnaire lives.
@@ -206,6 +208,7 @@ struct RawConfig {
     unsafe_html: Option<bool>,
     review_every: Option<String>,
     strict: Option<bool>,
+    git_dates: Option<bool>,
     search: Option<bool>,
     questionnaire: Option<String>,
     edit_url: Option<String>,
@@ -236,7 +239,7 @@ const TOP_KEYS: &[&str] = &[
     "extra",
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
-const GOVERNANCE_KEYS: &[&str] = &["review_every", "strict"];
+const GOVERNANCE_KEYS: &[&str] = &["review_every", "strict", "git_dates"];
 const SEARCH_KEYS: &[&str] = &["enabled"];
 const ASSESSMENT_KEYS: &[&str] = &["questionnaire"];
 /// The tables of `opsbook.toml` whose keys are checked, with their keys.
@@ -324,6 +327,7 @@ impl Config {
                 unsafe_html: read(src, sub("markdown"), "unsafe_html", diags),
                 review_every: read(src, sub("governance"), "review_every", diags),
                 strict: read(src, sub("governance"), "strict", diags),
+                git_dates: read(src, sub("governance"), "git_dates", diags),
                 search: read(src, sub("search"), "enabled", diags),
                 questionnaire: read(src, sub("assessment"), "questionnaire", diags),
                 edit_url: read(src, Some(top), "edit_url", diags),
@@ -490,7 +494,11 @@ impl Config {
             language,
             base_url,
             markdown: MarkdownConfig { unsafe_html: raw.unsafe_html.unwrap_or(false) },
-            governance: GovernanceConfig { review_every, strict: raw.strict.unwrap_or(false) },
+            governance: GovernanceConfig {
+                review_every,
+                strict: raw.strict.unwrap_or(false),
+                git_dates: raw.git_dates.unwrap_or(false),
+            },
             search: SearchConfig { enabled: raw.search.unwrap_or(true) },
             assessment: AssessmentConfig { questionnaire },
             extra,

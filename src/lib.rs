@@ -18,6 +18,7 @@ pub mod config;
 pub mod content;
 mod dates;
 pub mod diagnostics;
+mod git;
 mod governance;
 pub mod links;
 mod output;

@@ -1,5 +1,6 @@
 //! The one stage sequence from parsed documents to the linked site, which `build`, `check`,
-//! `assess` and `serve` all call: assemble -> plan -> link -> assessment -> governance.
+//! `assess` and `serve` all call: assemble -> plan -> link -> assessment -> governance (its
+//! facts, which the plan reads for the people and system pages, come right after assemble).
 //!
 //! Callers differ only before it (a build reads every file, the dev server re-reads what
 //! changed) and after it (a build writes, the dev server keeps files in memory). A stage that
@@ -13,7 +14,7 @@ use crate::assessment::{self, Assessment, LearnLink};
 use crate::config::Config;
 use crate::content::site::AssembleOptions;
 use crate::content::{self, Asset, Parsed, Site, SourceDoc};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::governance::{self, Governance};
 use crate::links::resolve::LinkIndex;
 use crate::links::{self, LinkGraph};
@@ -71,10 +72,18 @@ pub(crate) fn link(
     timer: &mut StageTimer,
     diags: &mut Diagnostics,
 ) -> Linked {
-    let site = assemble(docs, drafts, diags);
+    let mut site = assemble(docs, drafts, diags);
     timer.lap("assemble");
+    if cfg.governance.git_dates {
+        git_dates(cfg, &mut site, diags);
+        timer.lap("git dates");
+    }
     let found = assessment::find(&cfg.assessment.questionnaire, diags);
-    let plan = Plan::new(cfg, &site, theme, assets, found.as_ref(), diags);
+    // The facts of every process (owners, systems, due dates) come before the plan: each
+    // person and system gets a page.
+    let mut governance =
+        governance::facts(&site, cfg.governance.review_every, crate::dates::today());
+    let plan = Plan::new(cfg, &site, theme, assets, found.as_ref(), &governance, diags);
     let files = plan.paths();
     timer.lap("plan");
     let graph = links::link(&site, &cfg.base_url, &files, diags);
@@ -89,15 +98,7 @@ pub(crate) fn link(
             .filter(|(_, dims)| !dims.is_empty())
             .map(|(id, _)| id)
             .collect();
-    let today = crate::dates::today();
-    let governance = governance::assess(
-        &site,
-        &graph,
-        &learned,
-        &cfg.content.prefix(),
-        cfg.governance.review_every,
-        today,
-    );
+    governance.check(&site, &graph, &learned, &cfg.content.prefix());
     governance.report(&site, cfg.governance.strict, diags);
     timer.lap("governance");
     Linked { site, plan, graph, assessment, searchable, governance }
@@ -111,6 +112,29 @@ pub(crate) fn assemble(
 ) -> Site {
     let reserved = Some(crate::search::layout::owner as fn(&str) -> Option<&'static str>);
     content::site::assemble(docs, AssembleOptions { drafts, reserved }, diags)
+}
+
+/// Sets `updated` from git on every page that does not set it (`[governance] git_dates`).
+/// When git cannot tell (no git, not a repository), one warning says why and pages keep
+/// their dates.
+fn git_dates(cfg: &Config, site: &mut Site, diags: &mut Diagnostics) {
+    match crate::git::last_changed(&cfg.content.path) {
+        Ok(dates) => {
+            for page in site.pages.iter_mut().filter(|p| p.file.is_some() && p.meta.updated.is_none()) {
+                page.meta.updated = dates.get(&page.rel).copied();
+            }
+        }
+        Err(why) => diags.push(
+            Diagnostic::warning(
+                None,
+                format!(
+                    "`git_dates` is on, but git cannot date the files of {}: {why}",
+                    if cfg.content.is_root() { "the site".to_string() } else { cfg.content.prefix() }
+                ),
+            )
+            .with_help("commit the site to a git repository and install git, or set `[governance] git_dates = false`"),
+        ),
+    }
 }
 
 /// The questionnaire and committed answers that `find` found. `learn` links resolve as

@@ -13,7 +13,7 @@
 //! - a process that no other page links to (authored links from any built page and the
 //!   assessment's `learn` links count; the navigation and generated pages do not).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -57,6 +57,8 @@ pub(crate) struct Process {
     pub owner: Option<String>,
     /// Non-empty backups.
     pub backups: Vec<String>,
+    /// Non-empty system names, as written.
+    pub systems: Vec<String>,
     pub reviewed: Option<Date>,
     pub every: Period,
     pub due: Option<Date>,
@@ -116,15 +118,69 @@ pub(crate) struct Finding {
     pub help: String,
 }
 
-/// The governance of a site: every process's facts and every finding.
+/// A person named as an owner or backup of a process, with the processes (indexes into
+/// [`Governance::processes`], in reading order) they own and back up. Names that slugify
+/// alike are one person (`Dana Okafor`, `dana okafor`), shown as first written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Person {
+    pub name: String,
+    pub slug: String,
+    pub owns: Vec<usize>,
+    pub backs_up: Vec<usize>,
+}
+
+/// A system named in a process's `systems`, with the processes that touch it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct System {
+    pub name: String,
+    pub slug: String,
+    pub processes: Vec<usize>,
+}
+
+/// The governance of a site: every process's facts, who is involved in them, which systems
+/// they touch, and every finding.
 #[derive(Debug, Clone, Default)]
 pub struct Governance {
     /// Process pages in reading order.
     pub(crate) processes: Vec<Process>,
     /// Per page, its index in `processes`.
     by_page: Vec<Option<usize>>,
+    /// Everyone who owns or backs up a process, by name.
+    pub(crate) people: Vec<Person>,
+    /// Every system a process touches, by name.
+    pub(crate) systems: Vec<System>,
     pub(crate) findings: Vec<Finding>,
 }
+
+/// A URL slug for a name: its slug, or (for a name of only punctuation or symbols) a stable
+/// one made from its hash.
+pub(crate) fn name_slug(name: &str) -> String {
+    let slug = crate::content::slug::slugify(name);
+    if slug.is_empty() {
+        format!("n-{:08x}", xxhash_rust::xxh3::xxh3_64(name.as_bytes()) as u32)
+    } else {
+        slug
+    }
+}
+
+/// The folder of a person's page.
+pub(crate) fn person_dir(name: &str) -> String {
+    format!("{OWNERS_DIR}{}/", name_slug(name))
+}
+
+/// The folder of a system's page.
+pub(crate) fn system_dir(name: &str) -> String {
+    format!("{SYSTEMS_DIR}{}/", name_slug(name))
+}
+
+/// The dashboard's folder below the base URL.
+pub(crate) const DIR: &str = "governance/";
+/// The folder of the people index and of every person's page.
+pub(crate) const OWNERS_DIR: &str = "governance/owners/";
+/// The folder of the systems index and of every system's page.
+pub(crate) const SYSTEMS_DIR: &str = "governance/systems/";
+/// The Atom feed of reviews.
+pub(crate) const FEED: &str = "changes.xml";
 
 fn non_empty(value: Option<&str>) -> Option<String> {
     value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
@@ -155,18 +211,9 @@ pub(crate) fn review_state(
     (due, days_left, state)
 }
 
-/// The governance of `site` on `today`. `learned` are the pages the assessment's `learn`
-/// links point at (they count as links to a page).
-/// Paths in messages are `content` + a page's path in it (`content_prefix` is `content/`,
-/// or empty when the content folder is the site root).
-pub(crate) fn assess(
-    site: &Site,
-    graph: &LinkGraph,
-    learned: &HashSet<PageId>,
-    content_prefix: &str,
-    default_every: Period,
-    today: Date,
-) -> Governance {
+/// The facts of every process of `site` on `today`, and the people and systems they name:
+/// what the plan needs (one page per person and system) before any link is resolved.
+pub(crate) fn facts(site: &Site, default_every: Period, today: Date) -> Governance {
     let mut gov = Governance { by_page: vec![None; site.pages.len()], ..Governance::default() };
     for &id in &site.order {
         let page = &site.pages[id];
@@ -175,16 +222,27 @@ pub(crate) fn assess(
         }
         let every = page.meta.review_every.unwrap_or(default_every);
         let (due, days_left, state) = review_state(page.meta.reviewed, every, today);
+        let owner = non_empty(page.meta.owner.as_deref());
+        // The owner named as their own backup is no backup.
+        let owner_slug = owner.as_deref().map(name_slug);
+        let mut backups: Vec<String> = Vec::new();
+        for b in page.meta.backups.iter().flatten().filter_map(|b| non_empty(Some(b))) {
+            let slug = name_slug(&b);
+            if owner_slug.as_ref() != Some(&slug) && !backups.iter().any(|o| name_slug(o) == slug) {
+                backups.push(b);
+            }
+        }
         let process = Process {
             page: id,
             live: !is_draft(page) && !is_deprecated(page),
-            owner: non_empty(page.meta.owner.as_deref()),
-            backups: page
+            owner,
+            backups,
+            systems: page
                 .meta
-                .backups
+                .systems
                 .iter()
                 .flatten()
-                .filter_map(|b| non_empty(Some(b)))
+                .filter_map(|s| non_empty(Some(s)))
                 .collect(),
             reviewed: page.meta.reviewed,
             every,
@@ -195,6 +253,76 @@ pub(crate) fn assess(
         gov.by_page[id] = Some(gov.processes.len());
         gov.processes.push(process);
     }
+    gov.index_names();
+    gov
+}
+
+/// The person `name` slugifies to, added when new.
+fn person<'m>(people: &'m mut HashMap<String, Person>, name: &str) -> &'m mut Person {
+    people.entry(name_slug(name)).or_insert_with_key(|slug| Person {
+        name: name.to_string(),
+        slug: slug.clone(),
+        owns: Vec::new(),
+        backs_up: Vec::new(),
+    })
+}
+
+impl Governance {
+    /// Fills `people` and `systems` from the processes, each sorted by name.
+    fn index_names(&mut self) {
+        let mut people: HashMap<String, Person> = HashMap::new();
+        let mut systems: HashMap<String, System> = HashMap::new();
+        for (i, p) in self.processes.iter().enumerate() {
+            if let Some(owner) = &p.owner {
+                person(&mut people, owner).owns.push(i);
+            }
+            // `facts` dropped backups named twice or naming the owner.
+            for b in &p.backups {
+                person(&mut people, b).backs_up.push(i);
+            }
+            for s in &p.systems {
+                let system = systems.entry(name_slug(s)).or_insert_with_key(|slug| System {
+                    name: s.clone(),
+                    slug: slug.clone(),
+                    processes: Vec::new(),
+                });
+                if system.processes.last() != Some(&i) {
+                    system.processes.push(i);
+                }
+            }
+        }
+        self.people = people.into_values().collect();
+        self.people.sort_by(|a, b| {
+            (a.name.to_lowercase(), &a.slug).cmp(&(b.name.to_lowercase(), &b.slug))
+        });
+        self.systems = systems.into_values().collect();
+        self.systems.sort_by(|a, b| {
+            (a.name.to_lowercase(), &a.slug).cmp(&(b.name.to_lowercase(), &b.slug))
+        });
+    }
+
+    /// Applies the rules that read links: `learned` are the pages the assessment's `learn`
+    /// links point at (they count as links to a page). Paths in messages are `content` + a
+    /// page's path in it (`content_prefix` is `content/`, or empty when the content folder
+    /// is the site root).
+    pub(crate) fn check(
+        &mut self,
+        site: &Site,
+        graph: &LinkGraph,
+        learned: &HashSet<PageId>,
+        content_prefix: &str,
+    ) {
+        self.findings = findings(self, site, graph, learned, content_prefix);
+    }
+}
+
+fn findings(
+    gov: &Governance,
+    site: &Site,
+    graph: &LinkGraph,
+    learned: &HashSet<PageId>,
+    content_prefix: &str,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for p in gov.processes.iter() {
         let page = &site.pages[p.page];
@@ -267,8 +395,209 @@ pub(crate) fn assess(
             ));
         }
     }
-    gov.findings = findings;
-    gov
+    findings
+}
+
+/// A list of live processes that the dashboard shows (and pages in full when it is long).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum List {
+    Overdue,
+    DueSoon,
+    OnePerson,
+    NoOwner,
+    NeverReviewed,
+}
+
+impl List {
+    pub(crate) const ALL: [List; 5] =
+        [List::Overdue, List::DueSoon, List::OnePerson, List::NoOwner, List::NeverReviewed];
+
+    /// Its folder below the dashboard's.
+    pub(crate) fn slug(self) -> &'static str {
+        match self {
+            List::Overdue => "overdue",
+            List::DueSoon => "due-soon",
+            List::OnePerson => "one-person",
+            List::NoOwner => "no-owner",
+            List::NeverReviewed => "never-reviewed",
+        }
+    }
+
+    pub(crate) fn dir(self) -> String {
+        format!("{DIR}{}/", self.slug())
+    }
+
+    pub(crate) fn title(self) -> &'static str {
+        match self {
+            List::Overdue => "Overdue for review",
+            List::DueSoon => "Due for review in the next 30 days",
+            List::OnePerson => "Held by one person",
+            List::NoOwner => "No owner",
+            List::NeverReviewed => "Never reviewed",
+        }
+    }
+
+    /// One sentence under the title.
+    pub(crate) fn description(self) -> &'static str {
+        match self {
+            List::Overdue => {
+                "Past their review date, most overdue first: the steps may no longer match how the work is done."
+            }
+            List::DueSoon => "Their review date falls within 30 days, soonest first.",
+            List::OnePerson => {
+                "An owner and no backup: if that person is away, nobody else knows how to run it."
+            }
+            List::NoOwner => "Nobody answers for these processes.",
+            List::NeverReviewed => {
+                "No review date: nobody has confirmed that the steps match reality."
+            }
+        }
+    }
+
+    fn holds(self, p: &Process) -> bool {
+        match self {
+            List::Overdue => p.state == ReviewState::Overdue,
+            List::DueSoon => p.state == ReviewState::DueSoon,
+            List::OnePerson => p.one_person(),
+            List::NoOwner => p.owner.is_none(),
+            List::NeverReviewed => p.state == ReviewState::Never,
+        }
+    }
+}
+
+/// Review state, most urgent first: overdue (most days first), never reviewed, due soon
+/// (soonest first), on time; processes that are not live last. Ties in reading order.
+fn urgency(p: &Process, index: usize) -> (bool, u8, i64, usize) {
+    let state = match p.state {
+        ReviewState::Overdue => 0,
+        ReviewState::Never => 1,
+        ReviewState::DueSoon => 2,
+        ReviewState::OnTime => 3,
+    };
+    (!p.live, state, p.days_left.unwrap_or(0), index)
+}
+
+/// A person owns this many processes that nobody backs up: a key-person risk.
+pub(crate) const KEY_PERSON_MIN: usize = 3;
+
+/// What a person's involvement adds up to (live processes only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(crate) struct PersonCounts {
+    pub owns: usize,
+    /// Owned with no backup.
+    pub alone: usize,
+    pub backs_up: usize,
+    /// Owned or backed up, and overdue / due soon.
+    pub overdue: usize,
+    pub due_soon: usize,
+}
+
+impl PersonCounts {
+    /// Owns [`KEY_PERSON_MIN`] or more processes that nobody else knows.
+    pub(crate) fn key_person(&self) -> bool {
+        self.alone >= KEY_PERSON_MIN
+    }
+}
+
+/// Headline numbers over some live processes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Health {
+    pub processes: usize,
+    pub owned: usize,
+    pub backed_up: usize,
+    /// Reviewed and not overdue (due soon counts as on time).
+    pub on_time: usize,
+    pub due_soon: usize,
+    pub overdue: usize,
+    pub never: usize,
+    pub one_person: usize,
+}
+
+impl Health {
+    fn add(&mut self, p: &Process) {
+        self.processes += 1;
+        self.owned += usize::from(p.owner.is_some());
+        self.backed_up += usize::from(p.owner.is_some() && !p.backups.is_empty());
+        self.one_person += usize::from(p.one_person());
+        match p.state {
+            ReviewState::OnTime => self.on_time += 1,
+            ReviewState::DueSoon => {
+                self.on_time += 1;
+                self.due_soon += 1;
+            }
+            ReviewState::Overdue => self.overdue += 1,
+            ReviewState::Never => self.never += 1,
+        }
+    }
+}
+
+impl Governance {
+    /// The live processes (indexes into `processes`) on `list`, in its order.
+    pub(crate) fn list(&self, list: List) -> Vec<usize> {
+        let mut out: Vec<usize> = (0..self.processes.len())
+            .filter(|&i| self.processes[i].live && list.holds(&self.processes[i]))
+            .collect();
+        if matches!(list, List::Overdue | List::DueSoon) {
+            out.sort_by_key(|&i| (self.processes[i].days_left, i));
+        }
+        out
+    }
+
+    /// `processes` (indexes) sorted most urgent first (see `urgency`).
+    pub(crate) fn by_urgency(&self, mut processes: Vec<usize>) -> Vec<usize> {
+        processes.sort_by_key(|&i| urgency(&self.processes[i], i));
+        processes
+    }
+
+    /// The health of the live processes among `processes` (all of them when `None`).
+    pub(crate) fn health(&self, processes: Option<&[usize]>) -> Health {
+        let mut h = Health::default();
+        let mut add = |p: &Process| {
+            if p.live {
+                h.add(p);
+            }
+        };
+        match processes {
+            Some(ids) => ids.iter().for_each(|&i| add(&self.processes[i])),
+            None => self.processes.iter().for_each(add),
+        }
+        h
+    }
+
+    /// What `person`'s involvement adds up to.
+    pub(crate) fn person_counts(&self, person: &Person) -> PersonCounts {
+        let live = |i: &&usize| self.processes[**i].live;
+        let mut c = PersonCounts {
+            owns: person.owns.iter().filter(live).count(),
+            alone: person
+                .owns
+                .iter()
+                .filter(live)
+                .filter(|&&i| self.processes[i].one_person())
+                .count(),
+            backs_up: person.backs_up.iter().filter(live).count(),
+            ..PersonCounts::default()
+        };
+        for &i in person.owns.iter().chain(&person.backs_up).filter(live) {
+            match self.processes[i].state {
+                ReviewState::Overdue => c.overdue += 1,
+                ReviewState::DueSoon => c.due_soon += 1,
+                _ => {}
+            }
+        }
+        c
+    }
+
+    /// Live processes with a `reviewed` date, most recently reviewed first (ties in reading
+    /// order): the change feed.
+    pub(crate) fn recently_reviewed(&self, limit: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = (0..self.processes.len())
+            .filter(|&i| self.processes[i].live && self.processes[i].reviewed.is_some())
+            .collect();
+        out.sort_by_key(|&i| (std::cmp::Reverse(self.processes[i].reviewed), i));
+        out.truncate(limit);
+        out
+    }
 }
 
 /// "a.md", "a.md and b.md", "a.md, b.md and 3 more".

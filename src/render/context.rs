@@ -32,6 +32,10 @@ pub(crate) struct SiteView {
     pub assessment_url: Option<String>,
     /// The assessment as the home page shows it: the latest committed result and the trend.
     pub readiness: Option<super::assessment::ReadinessView>,
+    /// `/governance/` when the site has processes.
+    pub governance_url: Option<String>,
+    /// The Atom feed of reviews, when the site has processes.
+    pub feed_url: Option<String>,
     /// The search index's manifest; null when search is off.
     pub search_index: Option<String>,
     /// Null when no page has tags.
@@ -96,6 +100,10 @@ pub(crate) struct PageView {
     /// An owner and no backup: the process is held by one person.
     pub single_owner: bool,
     pub systems: Vec<String>,
+    /// The owner's, backups' and systems' governance pages (processes only).
+    pub owner_link: Option<LinkView>,
+    pub backup_links: Vec<LinkView>,
+    pub system_links: Vec<LinkView>,
     pub status: Option<&'static str>,
     pub review: Option<ReviewView>,
     pub updated: Option<String>,

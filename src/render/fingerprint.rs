@@ -59,6 +59,43 @@ impl Renderer<'_> {
             }
             Origin::AssessmentResponse(file) => (file, self.nav_hashes[0]).hash(&mut h),
             Origin::AssessmentTrend => self.nav_hashes[0].hash(&mut h),
+            // A person's or system's page shows its processes; the other governance pages
+            // add up all of them (and the dashboard shows its intro page).
+            Origin::Person(i, _) => {
+                let person = &input.governance.people[*i];
+                self.nav_hashes[0].hash(&mut h);
+                for &p in person.owns.iter().chain(&person.backs_up) {
+                    self.process_hashes[p].hash(&mut h);
+                }
+            }
+            Origin::System(i, _) => {
+                self.nav_hashes[0].hash(&mut h);
+                for &p in &input.governance.systems[*i].processes {
+                    self.process_hashes[p].hash(&mut h);
+                }
+            }
+            Origin::Governance
+            | Origin::GovernanceList(..)
+            | Origin::People(_)
+            | Origin::Systems(_)
+            | Origin::Changes => {
+                self.process_hashes.hash(&mut h);
+                if matches!(entry.origin, Origin::Governance) {
+                    self.nav_hashes[self.governance_nav()].hash(&mut h);
+                    if let Some(id) = self.governance_intro() {
+                        (site.pages[id].doc.hash, &site.pages[id].title).hash(&mut h);
+                        for link in &input.graph.links[id] {
+                            (&link.url, &link.text).hash(&mut h);
+                        }
+                    }
+                    // The health per section names the sections.
+                    for &s in &site.sections[0].subsections {
+                        self.summaries[site.sections[s].page].link.hash(&mut h);
+                    }
+                } else {
+                    self.nav_hashes[0].hash(&mut h);
+                }
+            }
         }
         h.finish()
     }

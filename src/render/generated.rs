@@ -75,6 +75,13 @@ impl Renderer<'_> {
             Origin::Assessment | Origin::AssessmentResponse(_) | Origin::AssessmentTrend => {
                 self.assessment_job(&entry.origin)
             }
+            Origin::Governance
+            | Origin::GovernanceList(..)
+            | Origin::People(_)
+            | Origin::Person(..)
+            | Origin::Systems(_)
+            | Origin::System(..)
+            | Origin::Changes => self.governance_job(&entry.origin),
             Origin::Page(id) => self.page_job(&self.page_inputs(*id, 1)),
             Origin::SectionListing(section, n) => {
                 self.page_job(&self.page_inputs(input.site.sections[*section].page, *n))

@@ -17,6 +17,7 @@ mod assessment;
 pub(crate) mod context;
 mod fingerprint;
 mod generated;
+mod governance;
 mod page;
 mod plan;
 pub(crate) mod theme;
@@ -112,6 +113,8 @@ pub(crate) struct Renderer<'a> {
     summaries: Vec<Summary>,
     /// Per page, the readiness dimensions whose `learn` links point at it.
     supports: Vec<Vec<LinkView>>,
+    /// Per process (as in `governance.processes`), a hash of what its rows show.
+    process_hashes: Vec<u64>,
     /// A hash of `site` and everything else every page shares.
     site_hash: u64,
 }
@@ -144,6 +147,12 @@ impl<'a> Renderer<'a> {
             positions: Vec::new(),
             summaries,
             supports: assessment::supports(input),
+            process_hashes: input
+                .governance
+                .processes
+                .par_iter()
+                .map(|p| governance::process_hash(input, p))
+                .collect(),
             site_hash,
         };
         let navs: Vec<Result<String, Diagnostic>> = (0..input.site.sections.len())
@@ -225,7 +234,8 @@ impl<'a> Renderer<'a> {
     pub(crate) fn render(&self, entry: &PlanEntry) -> Result<OutputFile, Diagnostic> {
         let input = self.input;
         let path = entry.path.clone();
-        let what = || describe(input.cfg, input.site, input.assets, &entry.origin);
+        let what =
+            || describe(input.cfg, input.site, input.governance, input.assets, &entry.origin);
         match self.job(entry) {
             Job::Raw(file) => Ok(file),
             Job::Page { template, context, nav } => {
@@ -336,6 +346,10 @@ fn site_view(input: &RenderInput<'_>) -> SiteView {
         search_url: base.url("search/"),
         assessment_url: input.assessment.map(|_| base.url(assessment::DIR)),
         readiness: assessment::readiness(input),
+        governance_url: (!input.governance.processes.is_empty())
+            .then(|| base.url(crate::governance::DIR)),
+        feed_url: (!input.governance.processes.is_empty())
+            .then(|| base.url(crate::governance::FEED)),
         search_index: cfg.search.enabled.then(|| base.url(crate::search::MANIFEST)),
         tags_url: (!site.tags.is_empty()).then(|| base.url("tags/")),
         today: input.today.to_string(),

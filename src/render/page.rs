@@ -45,7 +45,7 @@ pub(super) struct ListingInputs<'r> {
 }
 
 /// The part of `ids` that listing page `n` shows.
-pub(super) fn window(ids: &[PageId], n: usize) -> &[PageId] {
+pub(super) fn window<T>(ids: &[T], n: usize) -> &[T] {
     let start = ((n - 1) * LISTING_PAGE_SIZE).min(ids.len());
     let end = (start + LISTING_PAGE_SIZE).min(ids.len());
     &ids[start..end]
@@ -130,6 +130,7 @@ impl Renderer<'_> {
             })
             .collect();
         let toc = toc(page);
+        let links = inputs.process.map(|p| self.process_links(p)).unwrap_or_default();
         let view = PageView {
             title: page.title.clone(),
             description: page.meta.description.clone().unwrap_or_else(|| page.doc.summary.clone()),
@@ -161,6 +162,9 @@ impl Renderer<'_> {
             backups: page.meta.backups.clone().unwrap_or_default(),
             single_owner: inputs.process.is_some_and(Process::one_person),
             systems: page.meta.systems.clone().unwrap_or_default(),
+            owner_link: links.0,
+            backup_links: links.1,
+            system_links: links.2,
             status: page.meta.status.map(|s| s.as_str()),
             review: inputs.process.map(review_view),
             updated: page.meta.updated.map(crate::dates::human_date),

@@ -6,6 +6,7 @@
 use super::assessment;
 use super::*;
 use crate::assessment::Found;
+use crate::governance::{self, Governance, List};
 
 /// What produces one output file.
 #[derive(Debug, Clone)]
@@ -30,6 +31,20 @@ pub enum Origin {
     AssessmentResponse(std::path::PathBuf),
     /// `assessment/trend/index.html`: the committed responses over time.
     AssessmentTrend,
+    /// `governance/index.html`: the dashboard.
+    Governance,
+    /// Page `n` (>= 1) of one of the dashboard's lists in full (lists longer than a page).
+    GovernanceList(List, usize),
+    /// Page `n` (>= 1) of the people index.
+    People(usize),
+    /// Page `n` (>= 1) of person `i`'s processes.
+    Person(usize, usize),
+    /// Page `n` (>= 1) of the systems index.
+    Systems(usize),
+    /// Page `n` (>= 1) of the processes touching system `i`.
+    System(usize, usize),
+    /// `changes.xml`: the Atom feed of reviews.
+    Changes,
 }
 
 #[derive(Debug, Clone)]
@@ -62,13 +77,17 @@ impl Plan {
         theme: &Theme,
         assets: &[Asset],
         found: Option<&Found>,
+        gov: &Governance,
         diags: &mut Diagnostics,
     ) -> Plan {
         let mut entries = Vec::new();
         let mut push = |path: String, origin: Origin| entries.push(PlanEntry { path, origin });
         for (id, page) in site.pages.iter().enumerate() {
-            // `content/assessment/_index.md` is the assessment page's intro, not a page.
-            if found.is_none() || page.path != assessment::DIR {
+            // `content/assessment/_index.md` is the assessment page's intro, not a page, and
+            // `content/governance/_index.md` the dashboard's.
+            let intro = (found.is_some() && page.path == assessment::DIR)
+                || (!gov.processes.is_empty() && page.path == governance::DIR && page.is_index);
+            if !intro {
                 push(index_path(&page.path), Origin::Page(id));
             }
             if let Some(t) = &page.meta.template
@@ -118,6 +137,41 @@ impl Plan {
                 push(index_path(assessment::TREND_DIR), Origin::AssessmentTrend);
             }
         }
+        if !gov.processes.is_empty() {
+            push(index_path(governance::DIR), Origin::Governance);
+            for list in List::ALL {
+                let count = gov.list(list).len();
+                if count > LISTING_PAGE_SIZE {
+                    for n in 1..=pages_of(count) {
+                        push(
+                            index_path(&listing_path(&list.dir(), n)),
+                            Origin::GovernanceList(list, n),
+                        );
+                    }
+                }
+            }
+            for n in 1..=pages_of(gov.people.len()) {
+                push(index_path(&listing_path(governance::OWNERS_DIR, n)), Origin::People(n));
+            }
+            for (i, person) in gov.people.iter().enumerate() {
+                let dir = governance::person_dir(&person.name);
+                for n in 1..=pages_of(person.owns.len() + person.backs_up.len()) {
+                    push(index_path(&listing_path(&dir, n)), Origin::Person(i, n));
+                }
+            }
+            if !gov.systems.is_empty() {
+                for n in 1..=pages_of(gov.systems.len()) {
+                    push(index_path(&listing_path(governance::SYSTEMS_DIR, n)), Origin::Systems(n));
+                }
+            }
+            for (i, system) in gov.systems.iter().enumerate() {
+                let dir = governance::system_dir(&system.name);
+                for n in 1..=pages_of(system.processes.len()) {
+                    push(index_path(&listing_path(&dir, n)), Origin::System(i, n));
+                }
+            }
+            push(governance::FEED.into(), Origin::Changes);
+        }
         push("404.html".into(), Origin::NotFound);
         if cfg.search.enabled {
             push("search/index.html".into(), Origin::SearchPage);
@@ -142,7 +196,7 @@ impl Plan {
             // write (and later delete) a file that is not the site's.
             if !crate::output::is_safe_path(&entry.path) || entry.path == crate::output::MARKER_FILE
             {
-                let a = describe(cfg, site, assets, &entry.origin);
+                let a = describe(cfg, site, gov, assets, &entry.origin);
                 diags.push(
                     Diagnostic::error(
                         None,
@@ -157,8 +211,8 @@ impl Plan {
             }
             match seen.get(&entry.path) {
                 Some(&first) => {
-                    let a = describe(cfg, site, assets, &entries[first].origin);
-                    let b = describe(cfg, site, assets, &entry.origin);
+                    let a = describe(cfg, site, gov, assets, &entries[first].origin);
+                    let b = describe(cfg, site, gov, assets, &entry.origin);
                     let static_override = matches!(entry.origin, Origin::Static(Body::Static(_)));
                     // An alias never silently replaces a file (a redirect page in place of
                     // the theme's stylesheet); its error points at the `aliases` line.
@@ -183,7 +237,7 @@ impl Plan {
                 // The search index is built beside the rendering (see `build::commit`), so its
                 // files are not in the plan: its paths are reserved instead.
                 None if cfg.search.enabled && crate::search::is_index_path(&entry.path) => {
-                    let a = describe(cfg, site, assets, &entry.origin);
+                    let a = describe(cfg, site, gov, assets, &entry.origin);
                     diags.push(
                         Diagnostic::error(
                             None,
@@ -216,7 +270,13 @@ impl Plan {
     }
 }
 
-pub(super) fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Origin) -> String {
+pub(super) fn describe(
+    cfg: &Config,
+    site: &Site,
+    gov: &Governance,
+    assets: &[Asset],
+    origin: &Origin,
+) -> String {
     let content = |rel: &str| format!("{}{rel}", cfg.content.prefix());
     match origin {
         Origin::Page(id) => content(&site.pages[*id].rel),
@@ -244,5 +304,14 @@ pub(super) fn describe(cfg: &Config, site: &Site, assets: &[Asset], origin: &Ori
             format!("the report page of {}", crate::diagnostics::display_path(file, &cfg.root))
         }
         Origin::AssessmentTrend => "the generated assessment trend page".into(),
+        Origin::Governance => "the generated governance dashboard".into(),
+        Origin::GovernanceList(list, _) => {
+            format!("the generated list of processes {}", list.title().to_lowercase())
+        }
+        Origin::People(_) => "the generated index of people".into(),
+        Origin::Person(i, _) => format!("the generated page of {}", gov.people[*i].name),
+        Origin::Systems(_) => "the generated index of systems".into(),
+        Origin::System(i, _) => format!("the generated page of system {}", gov.systems[*i].name),
+        Origin::Changes => "the generated change feed".into(),
     }
 }

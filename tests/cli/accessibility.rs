@@ -15,7 +15,7 @@ use crate::assessment_browser::{
 };
 use crate::browser::{Browser, ServedSample, runtime, served_sample};
 
-const PAGES: [(&str, &str); 11] = [
+const PAGES: [(&str, &str); 15] = [
     ("assessment, empty", "/assessment/"),
     ("assessment, answered", "/assessment/"),
     ("response page", "/assessment/responses/2026-11-20/"),
@@ -27,6 +27,10 @@ const PAGES: [(&str, &str); 11] = [
     ("tag page", "/tags/shipping/"),
     ("search with a query", "/search/?q=pick"),
     ("404 page", "/no-such-page/"),
+    ("governance dashboard", "/governance/"),
+    ("person page", "/governance/owners/dana-okafor/"),
+    ("system page", "/governance/systems/shopify/"),
+    ("people index", "/governance/owners/"),
 ];
 
 /// The assessment's sections are `content-visibility: auto`: off screen, Chromium skips

@@ -31,11 +31,11 @@ fn process_pages_show_owner_backups_review_and_systems_from_both_formats() {
     let site = built();
     let pick = site.read("public/ops/pick/index.html");
     for expected in [
-        "<dt>Owner</dt><dd>Dana</dd>",
-        "<dt>Backups</dt><dd>Sam</dd>",
+        "<dt>Owner</dt><dd><a href=\"/governance/owners/dana/\">Dana</a></dd>",
+        "<dt>Backups</dt><dd><a href=\"/governance/owners/sam/\">Sam</a></dd>",
         "datetime=\"2026-10-01\">1 Oct 2026</time>",
         "datetime=\"2026-12-30\">30 Dec 2026</time>",
-        "<li>Shopify</li><li>WMS</li>",
+        "<li><a href=\"/governance/systems/shopify/\">Shopify</a></li><li><a href=\"/governance/systems/wms/\">WMS</a></li>",
         "<span class=\"badge status-active\">Active</span>",
         "<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>",
     ] {
@@ -45,7 +45,7 @@ fn process_pages_show_owner_backups_review_and_systems_from_both_formats() {
     // YAML front matter; reviewed 2026-01-05 every 90 days: due 2026-04-05, 235 days overdue.
     let count = site.read("public/ops/count/index.html");
     for expected in [
-        "<dt>Owner</dt><dd>Sam</dd>",
+        "<dt>Owner</dt><dd><a href=\"/governance/owners/sam/\">Sam</a></dd>",
         "Review overdue by 235 days.",
         "None: held by one person",
         "datetime=\"2026-04-05\">5 Apr 2026</time>",

@@ -10,6 +10,7 @@ mod build;
 mod check;
 mod content;
 mod governance;
+mod governance_pages;
 mod hostile;
 mod js;
 mod outputs;

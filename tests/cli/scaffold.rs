@@ -13,7 +13,9 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
     assert!(run.stdout.starts_with("Built 4 pages"), "{}", run.stdout);
     let page = std::fs::read_to_string(site.join("public/processes/order-fulfillment/index.html"))
         .unwrap();
-    assert!(page.contains("<dt>Owner</dt><dd>Alex Morgan</dd>"));
+    assert!(page.contains(
+        "<dt>Owner</dt><dd><a href=\"/governance/owners/alex-morgan/\">Alex Morgan</a></dd>"
+    ));
 }
 
 #[test]
