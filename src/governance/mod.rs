@@ -478,7 +478,7 @@ fn urgency(p: &Process, index: usize) -> (bool, u8, i64, usize) {
 }
 
 /// A person owns this many processes that nobody backs up: a key-person risk.
-pub(crate) const KEY_PERSON_MIN: usize = 3;
+pub(crate) const KEY_PERSON_MIN: usize = 2;
 
 /// What a person's involvement adds up to (live processes only).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]

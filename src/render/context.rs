@@ -56,7 +56,7 @@ pub(crate) struct TocEntry {
 /// Review freshness of a process document.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct ReviewView {
-    /// `ok`, `due-soon` (within 14 days), `overdue` or `never` (no `reviewed` date).
+    /// `ok`, `due-soon` (within 30 days), `overdue` or `never` (no `reviewed` date).
     pub state: &'static str,
     pub reviewed: Option<String>,
     pub reviewed_iso: Option<String>,
