@@ -213,7 +213,8 @@ impl Plan {
                 Some(&first) => {
                     let a = describe(cfg, site, gov, assets, &entries[first].origin);
                     let b = describe(cfg, site, gov, assets, &entry.origin);
-                    let static_override = matches!(entry.origin, Origin::Static(Body::Static(_)));
+                    let static_override =
+                        matches!(entry.origin, Origin::Static(Body::Static(_) | Body::Bytes(_)));
                     // An alias never silently replaces a file (a redirect page in place of
                     // the theme's stylesheet); its error points at the `aliases` line.
                     let alias =

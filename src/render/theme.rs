@@ -57,6 +57,59 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/toc.html",
 );
 
+/// The built-in static files as a build writes them: the JavaScript without its comment
+/// lines (readers download code, not its commentary; static/ keeps both), the rest as is.
+/// Made once per process.
+fn shipped_statics() -> &'static BTreeMap<String, Body> {
+    static SHIPPED: std::sync::OnceLock<BTreeMap<String, Body>> = std::sync::OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        STATIC
+            .iter()
+            .map(|(name, bytes)| {
+                let body = match std::str::from_utf8(bytes) {
+                    Ok(text) if name.ends_with(".js") => {
+                        Body::Bytes(std::sync::Arc::from(strip_comment_lines(text).into_bytes()))
+                    }
+                    _ => Body::Static(bytes),
+                };
+                (name.to_string(), body)
+            })
+            .collect()
+    })
+}
+
+/// JavaScript without the lines that are only a comment: `// ...` lines, and `/* ... */`
+/// blocks that start a line and end one. Code, and comments after code, stay as written. A
+/// comment-like line inside a multi-line string would go too: the theme's scripts have none
+/// (the built site's scripts are checked by `node --check` and the browser tests).
+pub(crate) fn strip_comment_lines(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_block = false;
+    for line in js.split_inclusive('\n') {
+        let t = line.trim();
+        if in_block {
+            in_block = !t.ends_with("*/");
+            continue;
+        }
+        if t.starts_with("//") {
+            continue;
+        }
+        if t.starts_with("/*") {
+            match t.find("*/") {
+                None => {
+                    in_block = true;
+                    continue;
+                }
+                Some(end) if end + 2 == t.len() => continue,
+                // `/* a */ code`: the line is code.
+                Some(_) => {}
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// The default static files, by output path.
 pub(crate) const STATIC: &[(&str, &[u8])] = embed_bytes!(
     "assets/opsbook.css",
@@ -116,10 +169,16 @@ impl Theme {
             }
         }
 
-        let mut statics: BTreeMap<String, Body> =
-            STATIC.iter().map(|(name, bytes)| (name.to_string(), Body::Static(bytes))).collect();
+        let mut statics: BTreeMap<String, Body> = shipped_statics().clone();
         for (rel, file) in walk(&cfg.root, &cfg.static_dir(), diags) {
-            statics.insert(rel, Body::Copy(file));
+            // A copy of a built-in file (the crate is also the sample site) ships as the
+            // built-in one does.
+            let same = STATIC.iter().any(|(name, bytes)| {
+                *name == rel && std::fs::read(&file).is_ok_and(|on_disk| on_disk == *bytes)
+            });
+            if !same {
+                statics.insert(rel, Body::Copy(file));
+            }
         }
 
         let mut tera = Tera::new();
@@ -476,5 +535,43 @@ mod tests {
             }
         }
         assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn comment_lines_go_and_code_stays() {
+        let js = "// a header\n/**\n * Docs.\n */\nconst a = 1; // kept\n  /* one line */\n/* a */ const b = 2;\nconst url = \"http://x\";\n";
+        assert_eq!(
+            strip_comment_lines(js),
+            "const a = 1; // kept\n/* a */ const b = 2;\nconst url = \"http://x\";\n"
+        );
+    }
+
+    #[test]
+    fn the_shipped_scripts_lose_only_comment_lines() {
+        for (name, bytes) in STATIC.iter().filter(|(n, _)| n.ends_with(".js")) {
+            let source = std::str::from_utf8(bytes).unwrap();
+            let shipped = strip_comment_lines(source);
+            assert!(shipped.len() < source.len(), "{name} has comments to drop");
+            // Every shipped line is a source line, in order.
+            let mut lines = source.lines();
+            for line in shipped.lines() {
+                assert!(lines.any(|l| l == line), "{name}: {line:?} is not a source line");
+            }
+            // No dropped line sits inside a template literal: before each, the code lines
+            // above hold an even number of backticks.
+            let mut ticks = 0;
+            let kept: std::collections::HashSet<&str> = shipped.lines().collect();
+            for line in source.lines() {
+                if kept.contains(line) {
+                    ticks += line.matches('`').count();
+                } else {
+                    assert_eq!(
+                        ticks % 2,
+                        0,
+                        "{name}: {line:?} is dropped inside a template literal"
+                    );
+                }
+            }
+        }
     }
 }

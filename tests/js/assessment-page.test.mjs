@@ -173,12 +173,15 @@ test("today is the reader's local date", () => {
   assert.match(localToday(), /^\d{4}-\d{2}-\d{2}$/);
 });
 
-test("the page's scripts stay within 15 KB gzipped", async () => {
+// The scripts as a build ships them (without their comment lines, see theme.rs), from the
+// sample site `cargo test` builds: what a reader downloads.
+const site = process.env.OPSBOOK_TEST_SITE;
+test("the page's scripts stay within 15 KB gzipped", { skip: site ? false : "set OPSBOOK_TEST_SITE to a built site (cargo test does)" }, async () => {
   const { readFileSync } = await import("node:fs");
   const { execFileSync } = await import("node:child_process");
   const { gzipSync } = await import("node:zlib");
   const files = ["assessment.js", "assessment-io.js", "assessment-score.js"];
-  const all = Buffer.concat(files.map((f) => readFileSync(new URL(`../../static/assets/${f}`, import.meta.url))));
+  const all = Buffer.concat(files.map((f) => readFileSync(`${site}/assets/${f}`)));
   let size;
   try {
     size = execFileSync("gzip", ["-9"], { input: all }).length; // the budget's own measure
