@@ -567,10 +567,7 @@ fn content_dir(
         .unwrap_or_default();
     for (i, pattern) in ignore.iter().enumerate() {
         let at = entries.get(i).cloned().unwrap_or_else(|| span("ignore"));
-        match globset::GlobBuilder::new(pattern.trim_start_matches('/'))
-            .literal_separator(true)
-            .build()
-        {
+        match content_glob(pattern) {
             Ok(glob) => {
                 set.add(glob);
             }
@@ -583,6 +580,13 @@ fn content_dir(
     }
     let ignore = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
     ContentDir { path, rel, ignore }
+}
+
+/// A glob over content paths (relative to the content folder, `/`-separated, case-sensitive):
+/// `*` never crosses `/`, `**` matches any number of folders. `ignore` and the
+/// questionnaire's evidence globs share these rules.
+pub(crate) fn content_glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(pattern.trim_start_matches('/')).literal_separator(true).build()
 }
 
 /// The nearest folder from `start` upward that holds `opsbook.toml`.

@@ -323,7 +323,11 @@ fn assess(args: AssessArgs, out: &mut Outcome) -> Result<(), Error> {
         out.failed = true;
         return Ok(());
     };
-    let Ok(scored) = assessment::score::score(questionnaire, &answers, args.top) else {
+    let evidence = prepared.linked.evidence.as_ref();
+    let values = evidence.map_or(&[][..], |e| &e.values[..]);
+    let Ok(scored) =
+        assessment::score::score_with_evidence(questionnaire, &answers, args.top, values)
+    else {
         // Validation already refuses answers that score nothing; kept for safety.
         out.diagnostics.push(Diagnostic::error(
             Some(Span::file(&args.answers)),
@@ -337,6 +341,7 @@ fn assess(args: AssessArgs, out: &mut Outcome) -> Result<(), Error> {
         report: &scored,
         label: answers.label.as_deref(),
         origin: prepared.cfg.base_url.origin.as_deref(),
+        evidence,
     };
     let format = match args.format {
         ReportFormat::Text => report::Format::Text,

@@ -10,12 +10,13 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::assessment::evidence::{EvidenceSet, ProcessFacts};
 use crate::assessment::{self, Assessment, LearnLink};
 use crate::config::Config;
 use crate::content::site::AssembleOptions;
 use crate::content::{self, Asset, Parsed, Site, SourceDoc};
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::governance::{self, Governance};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::governance::{self, Governance, ReviewState};
 use crate::links::resolve::LinkIndex;
 use crate::links::{self, LinkGraph};
 use crate::render::{Plan, RenderInput, Theme};
@@ -34,6 +35,8 @@ pub struct Linked {
     /// Who owns each process and whether it was reviewed on time; its findings are in the
     /// diagnostics already.
     pub governance: Governance,
+    /// What the handbook shows about the assessment's questions (with an assessment).
+    pub evidence: Option<EvidenceSet>,
 }
 
 impl Linked {
@@ -55,6 +58,7 @@ impl Linked {
             today,
             assessment: self.assessment.as_ref(),
             governance: &self.governance,
+            evidence: self.evidence.as_ref(),
             live_reload,
         }
     }
@@ -89,7 +93,6 @@ pub(crate) fn link(
     let graph = links::link(&site, &cfg.base_url, &files, diags);
     timer.lap("link");
     let assessment = found.and_then(|found| load_assessment(cfg, &site, &files, &found, diags));
-    let searchable = crate::render::search_pages(assessment.as_ref(), &cfg.base_url);
     timer.lap("assessment");
     let learned: HashSet<usize> =
         crate::render::learned_by(&site, &cfg.base_url, assessment.as_ref())
@@ -101,7 +104,65 @@ pub(crate) fn link(
     governance.check(&site, &graph, &learned, &cfg.content.prefix());
     governance.report(&site, cfg.governance.strict, diags);
     timer.lap("governance");
-    Linked { site, plan, graph, assessment, searchable, governance }
+    let evidence = assessment.as_ref().map(|a| evidence(cfg, &site, &governance, a, diags));
+    let values = evidence.as_ref().map_or(&[][..], |e| &e.values[..]);
+    let searchable = crate::render::search_pages(assessment.as_ref(), &cfg.base_url, values);
+    timer.lap("evidence");
+    Linked { site, plan, graph, assessment, searchable, governance, evidence }
+}
+
+/// The evidence of the handbook for the assessment's questions: the facts of every live
+/// process as governance judged them (the due-date rule of `check` is "fresh"), and E per
+/// question. A glob that matches no process is a warning at the glob.
+fn evidence(
+    cfg: &Config,
+    site: &Site,
+    gov: &Governance,
+    assessment: &Assessment,
+    diags: &mut Diagnostics,
+) -> EvidenceSet {
+    let questions = &assessment.questionnaire.questions;
+    if questions.iter().all(|q| q.evidence.is_none()) {
+        return EvidenceSet { facts: Vec::new(), values: vec![None; questions.len()] };
+    }
+    let facts: Vec<ProcessFacts> = gov
+        .processes
+        .iter()
+        .filter(|p| p.live)
+        .map(|p| {
+            let page = &site.pages[p.page];
+            ProcessFacts {
+                path: page.rel.clone(),
+                title: page.title.clone(),
+                url: cfg.base_url.url(&page.path),
+                owned: p.owner.is_some(),
+                backed_up: p.owner.is_some() && !p.backups.is_empty(),
+                fresh: matches!(p.state, ReviewState::OnTime | ReviewState::DueSoon),
+                systems: !p.systems.is_empty(),
+            }
+        })
+        .collect();
+    let (values, unmatched) = assessment::evidence::compute(&assessment.questionnaire, &facts);
+    if !unmatched.is_empty() {
+        let text = std::fs::read_to_string(&assessment.path).unwrap_or_default();
+        for assessment::evidence::Unmatched { question, globs } in unmatched {
+            let Some(e) = &questions[question].evidence else { continue };
+            for k in globs {
+                let range = e.spans.get(k).cloned().unwrap_or(0..0);
+                diags.push(
+                    Diagnostic::warning(
+                        Some(Span::from_range(&assessment.path, &text, range.start, range.end)),
+                        format!("`{}` matches no live process page", e.pages[k]),
+                    )
+                    .with_help(format!(
+                        "globs match paths in {}, like \"fulfillment/**\"; drafts and deprecated pages do not count",
+                        if cfg.content.is_root() { "the site".to_string() } else { cfg.content.prefix() }
+                    )),
+                );
+            }
+        }
+    }
+    EvidenceSet { facts, values }
 }
 
 /// The site from parsed documents, with the paths later stages own reserved from aliases.

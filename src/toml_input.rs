@@ -232,6 +232,18 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// `true` or `false`.
+    pub(crate) fn boolean(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<bool>> {
+        let value = get(table, key)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(Spanned::new(value.span(), *b)),
+            _ => {
+                self.wrong_type(key, value, "true or false");
+                None
+            }
+        }
+    }
+
     /// A string that must be there: a missing one is reported at `at` (the entry's header).
     pub(crate) fn required_string(
         &mut self,

@@ -19,7 +19,7 @@ use super::score;
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 use crate::toml_input::{self, Reader, TomlSource, type_name};
 
-const TOP_KEYS: &[&str] = &["questionnaire", "date", "label", "answers"];
+const TOP_KEYS: &[&str] = &["questionnaire", "date", "label", "prefilled", "answers"];
 
 /// Validates the answers `text` read from `path` against `questionnaire`. `None` when the
 /// file has any error; warnings (answers to hidden questions) go to `diags` either way.
@@ -98,6 +98,33 @@ pub fn answers(
             given.push((i, key.span()));
         }
     }
+    // `prefilled = [ids]`: answers the page took from the handbook's evidence. Each must be
+    // a question answered in this file.
+    let mut prefilled = Vec::new();
+    for id in r.strings(top, "prefilled") {
+        match index.get(id.get_ref().as_str()) {
+            Some(&i) if values[i].is_some() => {
+                if !prefilled.contains(&i) {
+                    prefilled.push(i);
+                }
+            }
+            Some(_) => r.push(
+                r.at(
+                    id.span(),
+                    format!("`{}` is listed as prefilled but has no answer", id.get_ref()),
+                )
+                .with_help("add its answer under [answers], or remove it from `prefilled`"),
+            ),
+            None => r.push(
+                r.at(id.span(), format!("unknown question `{}` in `prefilled`", id.get_ref()))
+                    .with_help(format!(
+                        "the questionnaire `{}` has no question with this id",
+                        questionnaire.id
+                    )),
+            ),
+        }
+    }
+    prefilled.sort_unstable();
     if r.diags.error_count() > before {
         return None;
     }
@@ -130,7 +157,7 @@ pub fn answers(
         );
         return None;
     }
-    Some(Answers { questionnaire: questionnaire.id.clone(), date: date?, label, values })
+    Some(Answers { questionnaire: questionnaire.id.clone(), date: date?, label, values, prefilled })
 }
 
 /// "it is asked only when the answer to `x` is `y`".

@@ -9,6 +9,7 @@
 //! [`Resolve`] that the build pipeline passes in, and it writes nothing.
 
 pub mod answers;
+pub mod evidence;
 pub mod report;
 pub mod schema;
 pub mod score;

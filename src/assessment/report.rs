@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use super::evidence::{EvidenceSet, ProcessFacts};
 use super::schema::*;
 use crate::content::markdown;
 
@@ -35,6 +36,8 @@ pub struct View<'a> {
     /// Prepended to learn URLs in text, Markdown and HTML (`https://example.com` when the
     /// site's base URL has a host), so links work outside the site.
     pub origin: Option<&'a str>,
+    /// What the handbook showed (the matched processes, for links); `None` without evidence.
+    pub evidence: Option<&'a EvidenceSet>,
 }
 
 /// Renders the report; text formats end with a newline.
@@ -57,7 +60,126 @@ pub fn json(report: &Report) -> String {
 
 // ---- Shared lookups -----------------------------------------------------------------------
 
-impl View<'_> {
+/// Matched processes a report links to, per question.
+const EVIDENCE_PAGES: usize = 50;
+/// Processes short of the measure that text and Markdown name.
+const SHORT_NAMED: usize = 5;
+
+/// One evidence entry as the reports show it.
+struct Shown<'v> {
+    result: &'v EvidenceResult,
+    question: &'v Question,
+    /// "The handbook shows: 5 of 7 processes under fulfillment/ have an owner (71%)".
+    line: String,
+    /// The matched processes and whether each meets the measure.
+    pages: Vec<(&'v ProcessFacts, bool)>,
+    /// How many matched processes there are beyond `pages`.
+    more: usize,
+}
+
+/// Where the globs look: "in the handbook" for `**`, else "under fulfillment/ and
+/// inventory/" (`x/**` read as the folder `x/`, other globs as written).
+fn where_(globs: &[String]) -> String {
+    if globs.iter().any(|g| g == "**") {
+        return "in the handbook".to_string();
+    }
+    let names: Vec<String> = globs
+        .iter()
+        .map(|g| match g.strip_suffix("/**") {
+            Some(folder) => format!("{folder}/"),
+            None => g.clone(),
+        })
+        .collect();
+    match names.as_slice() {
+        [] => "in the handbook".to_string(),
+        [one] => format!("under {one}"),
+        [rest @ .., last] => format!("under {} and {last}", rest.join(", ")),
+    }
+}
+
+/// "5 of 7 processes under fulfillment/ have an owner (71%)"; for `documented`, "4 of the
+/// 12 expected processes under fulfillment/ are documented (33%)".
+pub(crate) fn evidence_sentence(ev: &Evidence, matched: usize, total: usize, value: f64) -> String {
+    let place = where_(&ev.pages);
+    match ev.measure {
+        Measure::Documented => format!(
+            "{matched} of the {total} expected processes {place} are documented ({})",
+            whole_percent(value)
+        ),
+        m => format!(
+            "{matched} of {total} processes {place} {} ({})",
+            m.phrase(),
+            whole_percent(value)
+        ),
+    }
+}
+
+/// A share as a whole percentage (half away from zero, as the browser rounds).
+pub(crate) fn whole_percent(value: f64) -> String {
+    format!("{}%", value.round() as i64)
+}
+
+impl<'v> View<'v> {
+    /// The evidence the reports show: visible questions whose evidence has a value.
+    fn shown_evidence(&self) -> Vec<Shown<'v>> {
+        let questions = &self.questionnaire.questions;
+        self.report
+            .evidence
+            .iter()
+            .filter(|e| e.shown && e.value.is_some())
+            .filter_map(|result| {
+                let i = questions.iter().position(|q| q.id == result.question)?;
+                let question = &questions[i];
+                let ev = question.evidence.as_ref()?;
+                let value = result.value?;
+                let line = format!(
+                    "The handbook shows: {}",
+                    evidence_sentence(ev, result.matched, result.total, value)
+                );
+                let (pages, more) =
+                    match self.evidence.and_then(|e| Some((e, e.values.get(i)?.as_ref()?))) {
+                        Some((set, v)) => {
+                            let all: Vec<(&ProcessFacts, bool)> = v
+                                .processes
+                                .iter()
+                                .filter_map(|&p| set.facts.get(p))
+                                .map(|f| (f, f.meets(ev.measure)))
+                                .collect();
+                            let more = all.len().saturating_sub(EVIDENCE_PAGES);
+                            (all.into_iter().take(EVIDENCE_PAGES).collect(), more)
+                        }
+                        None => (Vec::new(), 0),
+                    };
+                Some(Shown { result, question, line, pages, more })
+            })
+            .collect()
+    }
+
+    /// "Your answer: Some are written down (score 50)", or the prefilled answer.
+    fn evidence_answer(&self, e: &EvidenceResult) -> String {
+        match (&e.answer, e.score) {
+            (Some(answer), Some(score)) if e.prefilled => {
+                format!("Answered from the handbook: {answer} (score {})", one(score))
+            }
+            (Some(answer), Some(score)) => format!("Your answer: {answer} (score {})", one(score)),
+            _ => "Not answered".to_string(),
+        }
+    }
+
+    /// "Does not match: your answer scores 100, the handbook 33% (more than 30 points apart)".
+    fn contradiction(&self, e: &EvidenceResult, question: &Question) -> Option<String> {
+        if !e.contradiction {
+            return None;
+        }
+        let tolerance = question.evidence.as_ref().map_or(0.0, |ev| ev.tolerance);
+        Some(format!(
+            "Does not match the handbook: your answer scores {}, the handbook shows {} (more than {} points apart)",
+            one(e.score.unwrap_or(0.0)),
+            whole_percent(e.value.unwrap_or(0.0)),
+            tolerance
+        ))
+    }
+
     fn question(&self, id: &str) -> Option<&Question> {
         self.questionnaire.questions.iter().find(|q| q.id == id)
     }
@@ -290,6 +412,31 @@ fn text(view: &View<'_>) -> String {
     if r.recommendations.is_empty() {
         out.push('\n');
     }
+    let evidence = view.shown_evidence();
+    if !evidence.is_empty() {
+        let _ = writeln!(out, "What the handbook shows");
+        for e in &evidence {
+            out.push_str(&wrap_hanging(&e.question.text, WIDTH, "  - ", "    "));
+            out.push_str(&wrap(&view.evidence_answer(e.result), WIDTH, "    "));
+            out.push_str(&wrap(&e.line, WIDTH, "    "));
+            if let Some(c) = view.contradiction(e.result, e.question) {
+                out.push_str(&wrap(&format!("! {c}"), WIDTH, "    "));
+            }
+            let short: Vec<&str> =
+                e.pages.iter().filter(|(_, meets)| !meets).map(|(f, _)| f.title.as_str()).collect();
+            if !short.is_empty() && e.result.measure != Measure::Documented {
+                let named = short.iter().take(SHORT_NAMED).copied().collect::<Vec<_>>().join(", ");
+                let more = short.len().saturating_sub(SHORT_NAMED);
+                let line = if more > 0 {
+                    format!("Short of it: {named} and {more} more")
+                } else {
+                    format!("Short of it: {named}")
+                };
+                out.push_str(&wrap(&line, WIDTH, "    "));
+            }
+        }
+        out.push('\n');
+    }
     if !r.unanswered.is_empty() {
         let _ = writeln!(out, "Unanswered ({})", r.unanswered.len());
         for id in &r.unanswered {
@@ -443,6 +590,33 @@ fn markdown(view: &View<'_>) -> String {
         }
     }
 
+    let evidence = view.shown_evidence();
+    if !evidence.is_empty() {
+        let _ = writeln!(out, "## What the handbook shows\n");
+        for e in &evidence {
+            let _ = writeln!(out, "- **{}**  ", md(&e.question.text));
+            let _ = writeln!(out, "  {}  ", md(&view.evidence_answer(e.result)));
+            let _ = write!(out, "  {}", md(&e.line));
+            if let Some(c) = view.contradiction(e.result, e.question) {
+                let _ = write!(out, "  \n  **⚠ {}**", md(&c));
+            }
+            let short: Vec<String> = e
+                .pages
+                .iter()
+                .filter(|(_, meets)| !meets)
+                .take(SHORT_NAMED)
+                .map(|(f, _)| {
+                    format!("[{}](<{}{}>)", md(&f.title), view.origin.unwrap_or(""), f.url)
+                })
+                .collect();
+            if !short.is_empty() && e.result.measure != Measure::Documented {
+                let _ = write!(out, "  \n  Short of it: {}", short.join(", "));
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+
     if !r.unanswered.is_empty() {
         let _ = writeln!(out, "## Unanswered questions\n");
         for id in &r.unanswered {
@@ -536,6 +710,14 @@ ol.recommendations>li{margin:0 0 1.4rem;padding-left:.3rem}
 .facts{color:var(--muted);font-size:.92rem;margin:0 0 .4rem}
 .learn{margin:.4rem 0 0;font-size:.95rem}
 .note{color:var(--muted);font-size:.92rem}
+.evidence-list{list-style:none;padding:0;display:grid;gap:.8rem}
+.evidence-list>li{padding:.8rem 1rem;border:1px solid var(--line);border-radius:10px}
+.evidence-list>li.contradiction{border-color:var(--low)}
+.evidence-list p{margin:.2rem 0}
+.evidence-list .answer{color:var(--muted)}
+.evidence-list .mismatch{color:var(--low)}
+.evidence-list .short{color:var(--muted)}
+.evidence-list details{margin-top:.3rem;font-size:.92rem}
 footer{margin-top:3rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line);padding-top:1rem}
 @media (max-width:36rem){.summary{grid-template-columns:1fr}.overall{text-align:left}}
 @media print{body{background:#fff;color:#000}main{padding:0}.summary{break-inside:avoid}ol.recommendations>li{break-inside:avoid}a{color:inherit}}
@@ -868,6 +1050,54 @@ pub(crate) fn sections(view: &View<'_>) -> String {
         out.push_str("</ol>\n");
     }
     out.push_str("</section>\n");
+
+    let evidence = view.shown_evidence();
+    if !evidence.is_empty() {
+        out.push_str("<section class=\"evidence\">\n<h2>What the handbook shows</h2>\n<ul class=\"evidence-list\">\n");
+        for e in &evidence {
+            let class = if e.result.contradiction { " class=\"contradiction\"" } else { "" };
+            let _ = writeln!(
+                out,
+                "<li data-question=\"{}\" data-evidence=\"{}\"{class}>\n<h3>{}</h3>\n<p class=\"answer{}\">{}</p>\n<p class=\"shows\">{}</p>",
+                esc(&e.question.id),
+                e.result.value.unwrap_or(0.0),
+                esc(&e.question.text),
+                if e.result.prefilled { " prefilled" } else { "" },
+                esc(&view.evidence_answer(e.result)),
+                esc(&e.line)
+            );
+            if let Some(c) = view.contradiction(e.result, e.question) {
+                let _ = writeln!(out, "<p class=\"mismatch\"><strong>{}</strong></p>", esc(&c));
+            }
+            if !e.pages.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "<details><summary>The {} matched process{}</summary>\n<ul class=\"evidence-pages\">",
+                    e.pages.len() + e.more,
+                    if e.pages.len() + e.more == 1 { "" } else { "es" }
+                );
+                for (f, meets) in &e.pages {
+                    let mark = if *meets || e.result.measure == Measure::Documented {
+                        ""
+                    } else {
+                        " <span class=\"short\">(short of it)</span>"
+                    };
+                    let _ = writeln!(
+                        out,
+                        "<li><a href=\"{}\">{}</a>{mark}</li>",
+                        href(&format!("{}{}", view.origin.unwrap_or(""), f.url)),
+                        esc(&f.title)
+                    );
+                }
+                if e.more > 0 {
+                    let _ = writeln!(out, "<li>and {} more</li>", e.more);
+                }
+                out.push_str("</ul>\n</details>\n");
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
 
     if !r.unanswered.is_empty() {
         out.push_str("<section>\n<h2>Unanswered questions</h2>\n<ul>\n");

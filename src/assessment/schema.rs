@@ -66,6 +66,7 @@ pub(crate) struct RawQuestion {
     /// `number`.
     pub unit: Option<Spanned<String>>,
     pub bands: Option<Spanned<Vec<RawBand>>>,
+    pub evidence: Option<RawEvidence>,
 }
 
 /// One `labels` entry of a scale: `"1" = "Never"`.
@@ -97,6 +98,18 @@ pub(crate) struct RawBand {
     pub at: Range<usize>,
     pub max: Option<Spanned<f64>>,
     pub score: Option<Spanned<f64>>,
+}
+
+/// `[questions.evidence]` as written.
+#[derive(Debug, Clone)]
+pub struct RawEvidence {
+    pub at: Range<usize>,
+    pub pages: Vec<Spanned<String>>,
+    pub pages_at: Option<Range<usize>>,
+    pub measure: Option<Spanned<String>>,
+    pub expected: Option<Spanned<i64>>,
+    pub prefill: Option<Spanned<bool>>,
+    pub tolerance: Option<Spanned<f64>>,
 }
 
 // ---- Validated questionnaire --------------------------------------------------------------
@@ -155,8 +168,74 @@ pub struct Question {
     pub advice: Option<String>,
     pub learn: Vec<LearnLink>,
     pub show_if: Option<ShowIf>,
+    /// What the handbook shows about this question (DESIGN.md section 8, "Evidence").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
     #[serde(flatten)]
     pub kind: Kind,
+}
+
+/// A question's `[questions.evidence]`: which process pages it looks at and what it counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// Globs over content paths, as written (`*` stays in a folder, `**` any depth).
+    pub pages: Vec<String>,
+    pub measure: Measure,
+    /// `documented` only: how many such processes the operation has (>= 1).
+    pub expected: Option<u32>,
+    /// Answer the question from the evidence when it is visible and unanswered.
+    pub prefill: bool,
+    /// Points between the answer's score and the evidence beyond which they disagree.
+    pub tolerance: f64,
+    /// Where each glob is written, for "matches no page" (not serialized).
+    #[serde(skip)]
+    pub spans: Vec<Range<usize>>,
+}
+
+/// What evidence counts among the matched processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// How many processes are written down, against `expected`.
+    Documented,
+    /// With an owner.
+    Owned,
+    /// With an owner and a backup.
+    BackedUp,
+    /// Reviewed and not overdue.
+    Fresh,
+    /// Naming at least one system.
+    Systems,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 5] =
+        [Measure::Documented, Measure::Owned, Measure::BackedUp, Measure::Fresh, Measure::Systems];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Measure::Documented => "documented",
+            Measure::Owned => "owned",
+            Measure::BackedUp => "backed_up",
+            Measure::Fresh => "fresh",
+            Measure::Systems => "systems",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.id() == id)
+    }
+
+    /// "have an owner", for "5 of 7 processes ... have an owner (71%)".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Measure::Documented => "are documented",
+            Measure::Owned => "have an owner",
+            Measure::BackedUp => "have an owner and a backup",
+            Measure::Fresh => "were reviewed on time",
+            Measure::Systems => "name the systems they touch",
+        }
+    }
 }
 
 /// The question is asked only when an earlier `choice` question was answered with `option`
@@ -228,6 +307,8 @@ pub struct Answers {
     pub label: Option<String>,
     /// One entry per question of the questionnaire, in its order; `None` when unanswered.
     pub values: Vec<Option<Answer>>,
+    /// Questions whose answer came from the handbook's evidence (`prefilled = [ids]`).
+    pub prefilled: Vec<usize>,
 }
 
 /// One answer, of the question's kind. Option answers are indices into the question's
@@ -257,6 +338,36 @@ pub struct Report {
     pub dimensions: Vec<DimensionResult>,
     pub recommendations: Vec<Recommendation>,
     pub unanswered: Vec<String>,
+    /// One entry per question with evidence, in questionnaire order (hidden ones too);
+    /// absent from the JSON when the questionnaire has none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceResult>,
+}
+
+/// What the handbook showed about one question, beside the answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceResult {
+    pub question: String,
+    pub measure: Measure,
+    /// E in [0, 100], unrounded; `None` when no process matched (except `documented`).
+    pub value: Option<f64>,
+    /// Processes that meet the measure (`documented`: the matched processes).
+    pub matched: usize,
+    /// Matched processes (`documented`: `expected`).
+    pub total: usize,
+    /// The scored answer and E differ by more than the tolerance.
+    pub contradiction: bool,
+    /// The answer came from the evidence (now, or when the answers file was downloaded).
+    pub prefilled: bool,
+    /// Whether the question is asked with these answers (hidden ones show E in JSON only).
+    #[serde(skip)]
+    pub shown: bool,
+    /// The answer as the reader saw it ("Some are written down", "4 of 5"), if any.
+    #[serde(skip)]
+    pub answer: Option<String>,
+    /// The answer's score, when the question is scored.
+    #[serde(skip)]
+    pub score: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

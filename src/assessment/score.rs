@@ -33,6 +33,7 @@
 
 use std::cmp::Reverse;
 
+use super::evidence::EvidenceValue;
 use super::schema::*;
 
 /// How far an overall may fall short of a tier's `min` and still reach it (rounding).
@@ -103,8 +104,180 @@ fn chosen(answer: Option<&Answer>) -> &[usize] {
     }
 }
 
+/// How far apart two distances or scores may be and still count as equal (prefill ties,
+/// the contradiction threshold).
+pub(crate) const EVIDENCE_TOLERANCE: f64 = 1e-9;
+
 /// Scores `answers` against `questionnaire`, keeping the first `top` recommendations.
 pub fn score(
+    questionnaire: &Questionnaire,
+    answers: &Answers,
+    top: usize,
+) -> Result<Report, NothingScored> {
+    score_with_evidence(questionnaire, answers, top, &[])
+}
+
+/// The answer `evidence` (E, in [0, 100]) gives a choice or scale question: the option (or
+/// scale value) whose score is closest to E, distances within 1e-9 counting as ties, ties
+/// to the lower score, equal scores to the first option. A scale picks between the two
+/// values around E.
+pub fn closest_answer(question: &Question, evidence: f64) -> Option<Answer> {
+    // Whether a candidate (distance, score) beats the best so far.
+    let better = |d: f64, s: f64, best: Option<(f64, f64)>| match best {
+        None => true,
+        Some((bd, bs)) => {
+            d < bd - EVIDENCE_TOLERANCE || ((d - bd).abs() <= EVIDENCE_TOLERANCE && s < bs)
+        }
+    };
+    match &question.kind {
+        Kind::Choice { options } => {
+            let mut best: Option<(usize, f64, f64)> = None;
+            for (i, o) in options.iter().enumerate() {
+                let d = (o.score - evidence).abs();
+                if better(d, o.score, best.map(|(_, d, s)| (d, s))) {
+                    best = Some((i, d, o.score));
+                }
+            }
+            best.map(|(i, ..)| Answer::Choice(i))
+        }
+        Kind::Scale { min, max, .. } if max > min => {
+            let (lo, hi) = (*min as f64, *max as f64);
+            let at = lo + evidence / 100.0 * (hi - lo);
+            let mut best: Option<(i64, f64, f64)> = None;
+            for v in [at.floor(), at.ceil()] {
+                let v = v.clamp(lo, hi) as i64;
+                let Some(s) = question_score(question, &Answer::Scale(v)) else { continue };
+                let d = (s - evidence).abs();
+                if better(d, s, best.map(|(_, d, s)| (d, s))) {
+                    best = Some((v, d, s));
+                }
+            }
+            best.map(|(v, ..)| Answer::Scale(v))
+        }
+        _ => None,
+    }
+}
+
+/// The answers with prefills applied: each visible, unanswered question whose evidence has
+/// `prefill` and a value is answered with [`closest_answer`], in questionnaire order (so a
+/// prefilled answer can show a later question). Returns the answers and which were
+/// prefilled now or in the file.
+pub fn prefill(
+    questionnaire: &Questionnaire,
+    answers: &Answers,
+    evidence: &[Option<EvidenceValue>],
+) -> (Vec<Option<Answer>>, Vec<bool>) {
+    let mut values = answers.values.clone();
+    values.resize(questionnaire.questions.len(), None);
+    let mut prefilled = vec![false; values.len()];
+    for &i in &answers.prefilled {
+        if let Some(flag) = prefilled.get_mut(i) {
+            *flag = true;
+        }
+    }
+    let mut shown: Vec<bool> = Vec::with_capacity(values.len());
+    for (i, question) in questionnaire.questions.iter().enumerate() {
+        let visible = match question.show_if {
+            None => true,
+            Some(ShowIf { question: named, option }) => {
+                shown.get(named).copied().unwrap_or(false)
+                    && match values.get(named) {
+                        Some(Some(Answer::Choice(chosen))) => *chosen == option,
+                        Some(Some(Answer::Multi(chosen))) => chosen.contains(&option),
+                        _ => false,
+                    }
+            }
+        };
+        shown.push(visible);
+        let e = evidence.get(i).and_then(|e| e.as_ref()).and_then(|e| e.value);
+        if visible
+            && values[i].is_none()
+            && question.evidence.as_ref().is_some_and(|ev| ev.prefill)
+            && let Some(e) = e
+            && let Some(answer) = closest_answer(question, e)
+        {
+            values[i] = Some(answer);
+            prefilled[i] = true;
+        }
+    }
+    (values, prefilled)
+}
+
+/// An answer as the reader saw it: the option labels, the scale value (with its label), the
+/// number (with its unit).
+fn answer_text(question: &Question, answer: &Answer) -> String {
+    match (&question.kind, answer) {
+        (Kind::Choice { options }, Answer::Choice(i)) => {
+            options.get(*i).map(|o| o.label.clone()).unwrap_or_default()
+        }
+        (Kind::Multi { options }, Answer::Multi(chosen)) => {
+            let labels: Vec<&str> =
+                chosen.iter().filter_map(|&i| options.get(i)).map(|o| o.label.as_str()).collect();
+            if labels.is_empty() { "none of these".into() } else { labels.join(", ") }
+        }
+        (Kind::Scale { max, labels, .. }, Answer::Scale(v)) => match labels.get(v) {
+            Some(label) => format!("{v} of {max} ({label})"),
+            None => format!("{v} of {max}"),
+        },
+        (Kind::Number { unit, .. }, Answer::Number(n)) => match unit {
+            Some(unit) => format!("{n} {unit}"),
+            None => n.to_string(),
+        },
+        _ => String::new(),
+    }
+}
+
+/// [`score`] with the handbook's evidence: `evidence` holds E per question (empty: scored
+/// without a site, and the report has no `evidence`).
+/// Prefills apply first (see [`prefill`]); the report's `evidence` lists every question with
+/// evidence, and flags a contradiction where a scored answer that was not prefilled is more
+/// than the tolerance (+ 1e-9) away from E.
+pub fn score_with_evidence(
+    questionnaire: &Questionnaire,
+    answers: &Answers,
+    top: usize,
+    evidence: &[Option<EvidenceValue>],
+) -> Result<Report, NothingScored> {
+    let (values, prefilled) = prefill(questionnaire, answers, evidence);
+    let answers = Answers { values, prefilled: Vec::new(), ..answers.clone() };
+    let mut report = score_values(questionnaire, &answers, top)?;
+    if evidence.is_empty() {
+        // Scored without the handbook (no site): no evidence to show.
+        return Ok(report);
+    }
+    let shown = visible(questionnaire, &answers.values);
+    report.evidence = questionnaire
+        .questions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, q)| {
+            let e = q.evidence.as_ref()?;
+            let value = evidence.get(i).and_then(|v| v.as_ref());
+            let answer = answers.values.get(i).and_then(Option::as_ref);
+            let score = answer.filter(|_| shown[i]).and_then(|a| question_score(q, a));
+            let contradiction = !prefilled[i]
+                && match (score, value.and_then(|v| v.value)) {
+                    (Some(s), Some(v)) => (s - v).abs() > e.tolerance + EVIDENCE_TOLERANCE,
+                    _ => false,
+                };
+            Some(EvidenceResult {
+                question: q.id.clone(),
+                measure: e.measure,
+                value: value.and_then(|v| v.value),
+                matched: value.map_or(0, |v| v.matched),
+                total: value.map_or(0, |v| v.total),
+                contradiction,
+                prefilled: prefilled[i] && answer.is_some(),
+                shown: shown[i],
+                answer: answer.map(|a| answer_text(q, a)),
+                score,
+            })
+        })
+        .collect();
+    Ok(report)
+}
+
+fn score_values(
     questionnaire: &Questionnaire,
     answers: &Answers,
     top: usize,
@@ -252,6 +425,7 @@ pub fn score(
             .filter(|&(i, _)| shown[i] && scores[i].is_none())
             .map(|(_, q)| q.id.clone())
             .collect(),
+        evidence: Vec::new(),
     })
 }
 
@@ -281,6 +455,7 @@ mod tests {
             advice: Some(format!("{} advice", id.to_uppercase())),
             learn: vec![LearnLink { title: format!("{id} page"), url: format!("/{id}/") }],
             show_if: None,
+            evidence: None,
             kind,
         }
     }
@@ -400,7 +575,13 @@ mod tests {
     }
 
     fn answers(values: Vec<Option<Answer>>) -> Answers {
-        Answers { questionnaire: "test".into(), date: "2026-11-26".into(), label: None, values }
+        Answers {
+            questionnaire: "test".into(),
+            date: "2026-11-26".into(),
+            label: None,
+            values,
+            prefilled: Vec::new(),
+        }
     }
 
     /// gate yes (100), tools [a] (60), often 4 (75), rate 95 (50), followup bad (25); extra
@@ -750,5 +931,141 @@ mod tests {
                 prop_assert!(h.overall >= l.overall - 1e-9, "{} < {}", h.overall, l.overall);
             }
         }
+    }
+
+    // ---- Evidence ---------------------------------------------------------------------
+
+    fn choice(options: &[(&str, f64)]) -> Question {
+        let options = options.iter().map(|(id, score)| option(id, *score, None, None)).collect();
+        question("q", 0, 1.0, Kind::Choice { options })
+    }
+
+    fn e(value: f64) -> Option<EvidenceValue> {
+        Some(EvidenceValue {
+            measure: Measure::Owned,
+            value: Some(value),
+            matched: 0,
+            total: 0,
+            processes: Vec::new(),
+        })
+    }
+
+    fn with_evidence(mut q: Question, prefill: bool, tolerance: f64) -> Question {
+        q.evidence = Some(Evidence {
+            pages: vec!["**".into()],
+            measure: Measure::Owned,
+            expected: None,
+            prefill,
+            tolerance,
+            spans: Vec::new(),
+        });
+        q
+    }
+
+    #[test]
+    fn prefill_takes_the_closest_option_and_ties_to_the_lower_score() {
+        let q = choice(&[("none", 0.0), ("some", 40.0), ("most", 60.0), ("all", 100.0)]);
+        assert_eq!(closest_answer(&q, 45.0), Some(Choice(1)));
+        assert_eq!(closest_answer(&q, 55.0), Some(Choice(2)));
+        // 50 is 10 from both 40 and 60: the lower score wins.
+        assert_eq!(closest_answer(&q, 50.0), Some(Choice(1)));
+        // Within 1e-9 counts as a tie too.
+        assert_eq!(closest_answer(&q, 50.0 + 4e-10), Some(Choice(1)));
+        assert_eq!(closest_answer(&q, 50.0 + 1e-6), Some(Choice(2)));
+        // Equal scores: the first option.
+        let twins = choice(&[("a", 100.0), ("b", 50.0), ("c", 50.0)]);
+        assert_eq!(closest_answer(&twins, 40.0), Some(Choice(1)));
+        // A scale: the value whose score is closest; halfway goes down.
+        let scale = question(
+            "s",
+            0,
+            1.0,
+            Kind::Scale { min: 1, max: 5, labels: std::collections::BTreeMap::new() },
+        );
+        assert_eq!(closest_answer(&scale, 80.0), Some(Scale(4)));
+        assert_eq!(closest_answer(&scale, 87.5), Some(Scale(4)));
+        assert_eq!(closest_answer(&scale, 88.0), Some(Scale(5)));
+        assert_eq!(closest_answer(&scale, 0.0), Some(Scale(1)));
+        assert_eq!(closest_answer(&scale, 100.0), Some(Scale(5)));
+        // Multi and number questions are never prefilled.
+        let multi =
+            question("m", 0, 1.0, Kind::Multi { options: vec![option("a", 50.0, None, None)] });
+        assert_eq!(closest_answer(&multi, 50.0), None);
+    }
+
+    fn one_question(q: Question) -> Questionnaire {
+        Questionnaire {
+            id: "t".into(),
+            title: "T".into(),
+            intro: String::new(),
+            tiers: vec![tier("low", 0.0)],
+            dimensions: vec![dimension("ops", 1.0)],
+            questions: vec![q],
+        }
+    }
+
+    #[test]
+    fn a_contradiction_needs_more_than_the_tolerance() {
+        let q = with_evidence(choice(&[("no", 0.0), ("yes", 100.0)]), false, 30.0);
+        let questionnaire = one_question(q);
+        let report = |value: f64| {
+            let r = score_with_evidence(
+                &questionnaire,
+                &answers(vec![Some(Choice(1))]),
+                5,
+                &[e(value)],
+            )
+            .unwrap();
+            r.evidence[0].contradiction
+        };
+        // |100 - 70| = 30: at the tolerance, not beyond it.
+        assert!(!report(70.0));
+        assert!(!report(70.0 - 5e-10), "within 1e-9 of the tolerance");
+        assert!(report(70.0 - 1e-6));
+        assert!(report(0.0));
+        let r = score_with_evidence(&questionnaire, &answers(vec![Some(Choice(1))]), 5, &[e(60.0)])
+            .unwrap();
+        let entry = &r.evidence[0];
+        assert_eq!((entry.value, entry.prefilled, entry.shown), (Some(60.0), false, true));
+        // No value: nothing to contradict.
+        let none = Some(EvidenceValue { value: None, ..e(0.0).unwrap() });
+        let r = score_with_evidence(&questionnaire, &answers(vec![Some(Choice(1))]), 5, &[none])
+            .unwrap();
+        assert!(!r.evidence[0].contradiction);
+        assert_eq!(r.evidence[0].value, None);
+    }
+
+    #[test]
+    fn a_prefilled_answer_is_scored_can_show_questions_and_never_contradicts() {
+        let gate = with_evidence(choice(&[("no", 0.0), ("yes", 100.0)]), true, 0.0);
+        let mut follow = choice(&[("bad", 0.0), ("good", 100.0)]);
+        follow.id = "follow".into();
+        follow.show_if = Some(ShowIf { question: 0, option: 1 });
+        let mut questionnaire = one_question(gate);
+        questionnaire.questions.push(follow);
+        // Unanswered gate, E = 90: prefilled "yes", which shows `follow`.
+        let r = score_with_evidence(
+            &questionnaire,
+            &answers(vec![None, Some(Choice(0))]),
+            5,
+            &[e(90.0), None],
+        )
+        .unwrap();
+        assert_eq!(r.evidence.len(), 1);
+        assert!(r.evidence[0].prefilled);
+        assert!(!r.evidence[0].contradiction, "a prefill is 10 from E, tolerance 0");
+        assert_eq!(r.dimensions[0].answered, 2, "both are scored");
+        assert_eq!(r.overall, 50.0);
+        // An answer in the file is kept, and a `prefilled` listing in the file marks it.
+        let mut file = answers(vec![Some(Choice(0)), None]);
+        assert!(
+            score_with_evidence(&questionnaire, &file, 5, &[e(90.0), None]).unwrap().evidence[0]
+                .contradiction
+        );
+        file.prefilled = vec![0];
+        let r = score_with_evidence(&questionnaire, &file, 5, &[e(90.0), None]).unwrap();
+        assert!(r.evidence[0].prefilled && !r.evidence[0].contradiction);
+        // Without evidence values (no site), there is no evidence list.
+        assert!(score(&questionnaire, &file, 5).unwrap().evidence.is_empty());
     }
 }

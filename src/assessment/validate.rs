@@ -44,7 +44,11 @@ const QUESTION_KEYS: &[&str] = &[
     "labels",
     "unit",
     "bands",
+    "evidence",
 ];
+const EVIDENCE_KEYS: &[&str] = &["pages", "measure", "expected", "prefill", "tolerance"];
+/// How far (in points) an answer may be from the evidence before they disagree, by default.
+pub(crate) const DEFAULT_TOLERANCE: f64 = 30.0;
 const SHOW_IF_KEYS: &[&str] = &["question", "equals", "includes"];
 const OPTION_KEYS: &[&str] = &["id", "label", "score", "cap", "advice"];
 const BAND_KEYS: &[&str] = &["max", "score"];
@@ -180,9 +184,24 @@ fn read_question(r: &mut Reader<'_, '_>, at: Range<usize>, t: &DeTable<'_>) -> R
         labels: None,
         unit: None,
         bands: None,
+        evidence: None,
         kind,
         at: at.clone(),
     };
+    if let Some((evidence_at, e)) =
+        r.table(t, "evidence", "{ pages = [\"fulfillment/**\"], measure = \"owned\" }")
+    {
+        r.reject(e, EVIDENCE_KEYS, "[questions.evidence]");
+        question.evidence = Some(RawEvidence {
+            pages: r.strings(e, "pages"),
+            pages_at: toml_input::get(e, "pages").map(|v| v.span()),
+            measure: r.required_string(e, "measure", &evidence_at, "[questions.evidence]"),
+            expected: r.integer(e, "expected", None),
+            prefill: r.boolean(e, "prefill"),
+            tolerance: r.number(e, "tolerance"),
+            at: evidence_at,
+        });
+    }
     if let Some((show_at, s)) = r.table(t, "show_if", "{ question = \"id\", equals = \"option\" }")
     {
         r.reject(s, SHOW_IF_KEYS, "show_if");
@@ -400,6 +419,7 @@ fn check(r: &mut Reader<'_, '_>, raw: &RawQuestionnaire, resolve: &Resolve<'_>) 
         let kind = check_kind(r, q, &tier_ids);
         let show_if =
             q.show_if.as_ref().and_then(|s| check_show_if(r, raw, index, s, &question_ids));
+        let evidence = q.evidence.as_ref().and_then(|e| check_evidence(r, e, &kind));
         questions.push(Question {
             id: text(&q.id),
             dimension,
@@ -409,6 +429,7 @@ fn check(r: &mut Reader<'_, '_>, raw: &RawQuestionnaire, resolve: &Resolve<'_>) 
             advice: optional_text(&q.advice),
             learn: learn(r, &q.learn, resolve),
             show_if,
+            evidence,
             kind,
         });
     }
@@ -431,6 +452,118 @@ fn check(r: &mut Reader<'_, '_>, raw: &RawQuestionnaire, resolve: &Resolve<'_>) 
         dimensions,
         questions,
     }
+}
+
+/// `[questions.evidence]`: a known measure, `expected` (>= 1) with `documented` and only
+/// there, valid globs, a tolerance in [0, 100], and `prefill` only where an answer can be
+/// chosen from a score (choice and scale questions). `None` when anything is wrong.
+fn check_evidence(r: &mut Reader<'_, '_>, e: &RawEvidence, kind: &Kind) -> Option<Evidence> {
+    let before = r.diags.error_count();
+    let measure = e.measure.as_ref().and_then(|m| {
+        let found = Measure::parse(m.get_ref());
+        if found.is_none() {
+            let ids: Vec<&str> = Measure::ALL.iter().map(|m| m.id()).collect();
+            let diag = r.at(m.span(), format!("unknown evidence measure `{}`", m.get_ref()));
+            r.push(match suggest(m.get_ref(), ids.iter().copied()).first() {
+                Some(near) => diag.with_help(format!("did you mean `{near}`?")),
+                None => diag.with_help(format!("the measures are {}", ids.join(", "))),
+            });
+        }
+        found
+    });
+    if e.pages.is_empty() {
+        let at = e.pages_at.clone().unwrap_or_else(|| e.at.clone());
+        r.push(
+            r.at(at, "evidence needs the pages it looks at").with_help(
+                "add pages = [\"fulfillment/**\"]: globs over paths in the content folder",
+            ),
+        );
+    }
+    for glob in &e.pages {
+        if let Err(err) = crate::config::content_glob(glob.get_ref()) {
+            r.push(
+                r.at(
+                    glob.span(),
+                    format!("`{}` is not a valid glob: {}", glob.get_ref(), err.kind()),
+                )
+                .with_help(
+                    "`*` matches within one folder, `**` any number of folders: \"inventory/**\"",
+                ),
+            );
+        }
+    }
+    let expected = match (measure, &e.expected) {
+        (Some(Measure::Documented), Some(n))
+            if *n.get_ref() >= 1 && *n.get_ref() <= u32::MAX as i64 =>
+        {
+            Some(*n.get_ref() as u32)
+        }
+        (Some(Measure::Documented), Some(n)) => {
+            r.push(
+                r.at(n.span(), format!("`expected` must be 1 or more, found {}", n.get_ref()))
+                    .with_help("how many such processes the operation has, documented or not"),
+            );
+            None
+        }
+        (Some(Measure::Documented), None) => {
+            r.push(r.at(e.at.clone(), "the documented measure needs `expected`").with_help(
+                "add expected = 12: how many such processes the operation has, documented or not",
+            ));
+            None
+        }
+        (Some(other), Some(n)) => {
+            r.push(
+                r.at(
+                    n.span(),
+                    format!(
+                        "`expected` is for the documented measure only, and this one is `{}`",
+                        other.id()
+                    ),
+                )
+                .with_help(
+                    "remove `expected`: the other measures count among the matched processes",
+                ),
+            );
+            None
+        }
+        _ => None,
+    };
+    let tolerance = match &e.tolerance {
+        Some(t) if (0.0..=100.0).contains(t.get_ref()) => *t.get_ref(),
+        Some(t) => {
+            r.push(r.at(
+                t.span(),
+                format!("`tolerance` must be between 0 and 100 points, found {}", t.get_ref()),
+            ));
+            DEFAULT_TOLERANCE
+        }
+        None => DEFAULT_TOLERANCE,
+    };
+    let prefill = e.prefill.as_ref().is_some_and(|p| *p.get_ref());
+    if prefill && !matches!(kind, Kind::Choice { .. } | Kind::Scale { .. }) {
+        let at = e.prefill.as_ref().map_or(e.at.clone(), |p| p.span());
+        r.push(
+            r.at(
+                at,
+                format!(
+                    "`prefill` answers choice and scale questions, and this one is a {} question",
+                    kind.name()
+                ),
+            )
+            .with_help("remove `prefill`; the report still shows the evidence beside the answer"),
+        );
+    }
+    if r.diags.error_count() > before {
+        return None;
+    }
+    Some(Evidence {
+        pages: e.pages.iter().map(|p| p.get_ref().clone()).collect(),
+        measure: measure?,
+        expected,
+        prefill,
+        tolerance,
+        spans: e.pages.iter().map(|p| p.span()).collect(),
+    })
 }
 
 fn check_tiers(r: &mut Reader<'_, '_>, raw: &RawQuestionnaire) -> Vec<Tier> {

@@ -12,9 +12,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::*;
+use crate::assessment::evidence::EvidenceValue;
 use crate::assessment::report::{self, View, markdown_html, one};
 use crate::assessment::schema::{Answers, DimensionResult, Kind, Questionnaire, Report};
-use crate::assessment::score::{DEFAULT_TOP, score};
+use crate::assessment::score::{DEFAULT_TOP, score_with_evidence};
 use crate::assessment::{Assessment, Response};
 use crate::content::markdown::{Heading, TextBlock};
 use crate::content::{Page, Parsed};
@@ -35,8 +36,25 @@ pub(crate) fn response_dir(file: &Path) -> String {
 /// The questionnaire as the page's script reads it (`serde_json` of [`Questionnaire`]), safe
 /// inside a `<script>` element: `<` never appears, so neither `</script>` nor `<!--` can.
 fn script_json(questionnaire: &Questionnaire) -> String {
-    let json = serde_json::to_string(&serde_json::json!({ "questionnaire": questionnaire }))
-        .unwrap_or_else(|_| "{}".into());
+    script_data(questionnaire, &[])
+}
+
+/// The page's data: the questionnaire and, per question, the handbook's evidence (`null`, or
+/// `{value, matched, total}`), which the page's scorer uses as `score.rs` does.
+fn script_data(questionnaire: &Questionnaire, evidence: &[Option<EvidenceValue>]) -> String {
+    let evidence: Vec<serde_json::Value> = evidence
+        .iter()
+        .map(|e| match e {
+            Some(e) => {
+                serde_json::json!({ "value": e.value, "matched": e.matched, "total": e.total })
+            }
+            None => serde_json::Value::Null,
+        })
+        .collect();
+    let json = serde_json::to_string(
+        &serde_json::json!({ "questionnaire": questionnaire, "evidence": evidence }),
+    )
+    .unwrap_or_else(|_| "{}".into());
     json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
@@ -49,6 +67,25 @@ pub(super) fn hash(assessment: Option<&Assessment>) -> u64 {
         .map(|r| (r.path.as_path(), serde_json::to_string(&r.answers).unwrap_or_default()))
         .collect();
     hash_of(&(script_json(&a.questionnaire), &a.questionnaire.intro, responses))
+}
+
+/// E per question for the site's reports (empty without evidence).
+fn evidence_values<'a>(input: &RenderInput<'a>) -> &'a [Option<EvidenceValue>] {
+    input.evidence.map_or(&[][..], |e| &e.values[..])
+}
+
+/// A hash of the evidence, for the dev server's fingerprints of the pages that show it.
+pub(super) fn evidence_hash(evidence: Option<&crate::assessment::evidence::EvidenceSet>) -> u64 {
+    let Some(e) = evidence else { return 0 };
+    let mut h = Xxh3::new();
+    for f in &e.facts {
+        (&f.path, &f.title, &f.url, f.owned, f.backed_up, f.fresh, f.systems).hash(&mut h);
+    }
+    for v in e.values.iter().flatten() {
+        (v.measure, v.value.map(f64::to_bits), v.matched, v.total, &v.processes).hash(&mut h);
+    }
+    e.values.len().hash(&mut h);
+    h.finish()
 }
 
 // ---- Views --------------------------------------------------------------------------------
@@ -64,10 +101,16 @@ pub(crate) struct ReadinessView {
     trend_url: Option<String>,
 }
 
+/// The report of the latest committed response that scores, with the handbook's evidence.
+pub(super) fn latest_report(input: &RenderInput<'_>) -> Option<Report> {
+    let a = input.assessment?;
+    scored(&input.cfg.base_url, a, evidence_values(input)).into_iter().rev().find_map(|s| s.report)
+}
+
 pub(super) fn readiness(input: &RenderInput<'_>) -> Option<ReadinessView> {
     let a = input.assessment?;
     let base = &input.cfg.base_url;
-    let responses = scored(base, a);
+    let responses = scored(base, a, evidence_values(input));
     Some(ReadinessView {
         url: base.url(DIR),
         title: a.questionnaire.title.clone(),
@@ -95,6 +138,14 @@ struct AssessmentView {
 }
 
 #[derive(Serialize)]
+struct EvidenceView {
+    /// "5 of 7 processes under fulfillment/ have an owner (71%)".
+    shows: String,
+    /// An unanswered question takes its answer from this.
+    prefill: bool,
+}
+
+#[derive(Serialize)]
 struct DimensionView {
     id: String,
     title: String,
@@ -105,6 +156,8 @@ struct DimensionView {
 
 #[derive(Serialize)]
 struct QuestionView {
+    /// What the handbook shows about the question, when its evidence has a value.
+    evidence: Option<EvidenceView>,
     id: String,
     text: String,
     kind: &'static str,
@@ -230,12 +283,18 @@ struct Scored<'a> {
     link: ResponseLink,
 }
 
-fn scored<'a>(base: &crate::config::BaseUrl, a: &'a Assessment) -> Vec<Scored<'a>> {
+/// The committed responses scored with the handbook's evidence (`values`: E per question).
+fn scored<'a>(
+    base: &crate::config::BaseUrl,
+    a: &'a Assessment,
+    values: &[Option<EvidenceValue>],
+) -> Vec<Scored<'a>> {
     let mut out: Vec<Scored<'a>> = a
         .responses
         .iter()
         .map(|response| {
-            let report = score(&a.questionnaire, &response.answers, DEFAULT_TOP).ok();
+            let report =
+                score_with_evidence(&a.questionnaire, &response.answers, DEFAULT_TOP, values).ok();
             let link = response_link(base, response, report.as_ref());
             Scored { response, report, link }
         })
@@ -288,7 +347,7 @@ impl Renderer<'_> {
             return Job::Raw(OutputFile::html(String::new(), String::new()));
         };
         let base = &input.cfg.base_url;
-        let responses = scored(base, a);
+        let responses = scored(base, a, evidence_values(input));
         let trend_url = (!responses.is_empty()).then(|| base.url(TREND_DIR));
         match origin {
             Origin::AssessmentResponse(file) => {
@@ -347,7 +406,7 @@ impl Renderer<'_> {
             }
             None => (q.title.clone(), markdown_html(&q.intro)),
         };
-        let data = script_json(q);
+        let data = script_data(q, evidence_values(self.input));
         let mut advice = Vec::new();
         let dimensions = q
             .dimensions
@@ -361,8 +420,9 @@ impl Renderer<'_> {
                 questions: q
                     .questions
                     .iter()
-                    .filter(|question| question.dimension == d)
-                    .map(|question| {
+                    .enumerate()
+                    .filter(|(_, question)| question.dimension == d)
+                    .map(|(i, question)| {
                         if let Some(text) = &question.advice {
                             advice.push(AdviceView {
                                 key: question.id.clone(),
@@ -377,7 +437,8 @@ impl Renderer<'_> {
                                 });
                             }
                         }
-                        question_view(q, question)
+                        let evidence = evidence_values(input).get(i).and_then(Option::as_ref);
+                        question_view(q, question, evidence)
                     })
                     .collect(),
             })
@@ -416,6 +477,7 @@ impl Renderer<'_> {
                 report: r,
                 label: answers.label.as_deref(),
                 origin: None,
+                evidence: self.input.evidence,
             };
             report::sections(&view)
         });
@@ -444,6 +506,7 @@ impl Renderer<'_> {
 fn question_view(
     q: &Questionnaire,
     question: &crate::assessment::schema::Question,
+    evidence: Option<&EvidenceValue>,
 ) -> QuestionView {
     let condition = question.show_if.and_then(|rule| {
         let parent = q.questions.get(rule.question)?;
@@ -472,7 +535,15 @@ fn question_view(
         Kind::Number { unit, .. } => (None, None, Vec::new(), unit.clone()),
         _ => (None, None, Vec::new(), None),
     };
+    let evidence = question.evidence.as_ref().zip(evidence).and_then(|(ev, v)| {
+        let value = v.value?;
+        Some(EvidenceView {
+            shows: report::evidence_sentence(ev, v.matched, v.total, value),
+            prefill: ev.prefill,
+        })
+    });
     QuestionView {
+        evidence,
         id: question.id.clone(),
         text: question.text.clone(),
         kind: question.kind.name(),
@@ -757,6 +828,7 @@ pub(super) fn supports(input: &RenderInput<'_>) -> Vec<Vec<LinkView>> {
 pub(crate) fn search_pages(
     assessment: Option<&Assessment>,
     base: &crate::config::BaseUrl,
+    evidence: &[Option<EvidenceValue>],
 ) -> Vec<Page> {
     let Some(a) = assessment else { return Vec::new() };
     let q = &a.questionnaire;
@@ -785,7 +857,7 @@ pub(crate) fn search_pages(
         });
     }
     pages.push(search_page(DIR, &q.title, &plain(&q.intro), headings, blocks));
-    for s in scored(base, a) {
+    for s in scored(base, a, evidence) {
         let Some(report) = &s.report else { continue };
         let summary = format!(
             "{} of 100, {}. {} of the readiness assessment.",

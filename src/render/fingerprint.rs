@@ -49,6 +49,7 @@ impl Renderer<'_> {
             // The assessment and its responses are in `site_hash`; the assessment page also
             // shows its intro page and that page's navigation.
             Origin::Assessment => {
+                self.evidence_hash.hash(&mut h);
                 self.nav_hashes[self.assessment_nav()].hash(&mut h);
                 if let Some(id) = self.intro_page() {
                     (site.pages[id].doc.hash, &site.pages[id].title).hash(&mut h);
@@ -57,8 +58,10 @@ impl Renderer<'_> {
                     }
                 }
             }
-            Origin::AssessmentResponse(file) => (file, self.nav_hashes[0]).hash(&mut h),
-            Origin::AssessmentTrend => self.nav_hashes[0].hash(&mut h),
+            Origin::AssessmentResponse(file) => {
+                (file, self.nav_hashes[0], self.evidence_hash).hash(&mut h)
+            }
+            Origin::AssessmentTrend => (self.nav_hashes[0], self.evidence_hash).hash(&mut h),
             // A person's or system's page shows its processes; the other governance pages
             // add up all of them (and the dashboard shows its intro page).
             Origin::Person(i, _) => {
@@ -81,6 +84,7 @@ impl Renderer<'_> {
             | Origin::Changes => {
                 self.process_hashes.hash(&mut h);
                 if matches!(entry.origin, Origin::Governance) {
+                    self.evidence_hash.hash(&mut h);
                     self.nav_hashes[self.governance_nav()].hash(&mut h);
                     if let Some(id) = self.governance_intro() {
                         (site.pages[id].doc.hash, &site.pages[id].title).hash(&mut h);

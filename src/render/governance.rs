@@ -122,7 +122,19 @@ struct DashboardView {
     key_person_min: usize,
     systems: Vec<SystemRow>,
     systems_total: usize,
+    /// What the handbook shows about the assessment's questions, beside the latest result.
+    evidence: Vec<EvidenceRow>,
     links: GovernanceLinks,
+}
+
+/// One question with evidence, on the dashboard.
+#[derive(Debug, Clone, Serialize)]
+struct EvidenceRow {
+    question: String,
+    /// "5 of 7 processes under fulfillment/ have an owner (71%)".
+    shows: String,
+    /// Whether the latest committed response contradicts it; `None` without responses.
+    contradicted: Option<bool>,
 }
 
 /// Where the governance pages are.
@@ -561,8 +573,36 @@ impl Renderer<'_> {
             key_person_min: governance::KEY_PERSON_MIN,
             systems,
             systems_total: gov.systems.len(),
+            evidence: self.evidence_rows(),
             links: self.links(),
         }
+    }
+
+    /// The questions with evidence and a value, with whether the latest committed response
+    /// contradicts each.
+    fn evidence_rows(&self) -> Vec<EvidenceRow> {
+        let input = self.input;
+        let (Some(a), Some(set)) = (input.assessment, input.evidence) else { return Vec::new() };
+        let latest = super::assessment::latest_report(input);
+        a.questionnaire
+            .questions
+            .iter()
+            .zip(&set.values)
+            .filter_map(|(q, v)| {
+                let (ev, v) = (q.evidence.as_ref()?, v.as_ref()?);
+                let value = v.value?;
+                Some(EvidenceRow {
+                    question: q.text.clone(),
+                    shows: crate::assessment::report::evidence_sentence(
+                        ev, v.matched, v.total, value,
+                    ),
+                    contradicted: latest
+                        .as_ref()
+                        .map(|r| r.evidence.iter().any(|e| e.question == q.id && e.contradiction)),
+                })
+            })
+            .take(LISTING_PAGE_SIZE)
+            .collect()
     }
 
     fn person_view(&self, i: usize, n: usize) -> PersonView {

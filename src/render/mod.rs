@@ -70,6 +70,8 @@ pub struct RenderInput<'a> {
     pub assessment: Option<&'a crate::assessment::Assessment>,
     /// Who owns each process and whether it was reviewed on time.
     pub governance: &'a crate::governance::Governance,
+    /// What the handbook shows about the assessment's questions.
+    pub evidence: Option<&'a crate::assessment::evidence::EvidenceSet>,
     /// The dev server's live-reload tag, inserted before `</body>` of every HTML page;
     /// `{path}` and `{version}` in it become the file's path and content hash.
     pub live_reload: Option<&'a str>,
@@ -115,6 +117,8 @@ pub(crate) struct Renderer<'a> {
     supports: Vec<Vec<LinkView>>,
     /// Per process (as in `governance.processes`), a hash of what its rows show.
     process_hashes: Vec<u64>,
+    /// A hash of the evidence (E per question and the processes behind it).
+    evidence_hash: u64,
     /// A hash of `site` and everything else every page shares.
     site_hash: u64,
 }
@@ -153,6 +157,7 @@ impl<'a> Renderer<'a> {
                 .par_iter()
                 .map(|p| governance::process_hash(input, p))
                 .collect(),
+            evidence_hash: assessment::evidence_hash(input.evidence),
             site_hash,
         };
         let navs: Vec<Result<String, Diagnostic>> = (0..input.site.sections.len())

@@ -98,12 +98,95 @@ export function questionScore(question, answer) {
   return clamp(score);
 }
 
+/** Distances or scores this close count as equal (prefill ties, contradictions). */
+const EVIDENCE_TOLERANCE = 1e-9;
+
+/**
+ * The answer evidence `e` (in [0, 100]) gives a choice or scale question: the option (scale
+ * value) whose score is closest, ties within 1e-9 to the lower score, then the first option;
+ * a scale picks between the two values around `e`. Null for other kinds.
+ */
+export function closestAnswer(question, e) {
+  let best = null;
+  const consider = (answer, s) => {
+    const d = Math.abs(s - e);
+    if (!best || d < best.d - EVIDENCE_TOLERANCE || (Math.abs(d - best.d) <= EVIDENCE_TOLERANCE && s < best.s)) best = { answer, d, s };
+  };
+  const { kind, min, max } = question;
+  if (kind === "choice") question.options.forEach((o, i) => consider(i, o.score));
+  if (kind === "scale" && max > min) {
+    const at = min + (e / 100) * (max - min);
+    for (const v of [Math.floor(at), Math.ceil(at)]) {
+      const c = Math.min(Math.max(v, min), max);
+      consider(c, questionScore(question, c));
+    }
+  }
+  return best ? best.answer : null;
+}
+
+/**
+ * `values` with prefills (score.rs `prefill`): each asked, unanswered question whose evidence
+ * has `prefill` and a value takes `closestAnswer`, in questionnaire order. `evidence` holds
+ * `{ value, matched, total }` or null per question; `prefilled` the indices an answers file
+ * lists. Returns `{ values, prefilled }`, the second a boolean per question.
+ */
+export function prefill(questionnaire, values, evidence = [], prefilled = []) {
+  const questions = questionnaire.questions;
+  const out = questions.map((_, i) => values[i] ?? null);
+  const flags = questions.map((_, i) => prefilled.includes(i));
+  const shown = [];
+  questions.forEach((q, i) => {
+    const c = q.show_if;
+    const asked = !c || (shown[c.question] === true && chosen(questions[c.question], out[c.question]).includes(c.option));
+    shown.push(asked);
+    const e = evidence[i]?.value;
+    if (asked && out[i] === null && q.evidence?.prefill && e != null) {
+      const answer = closestAnswer(q, e);
+      if (answer !== null) {
+        out[i] = answer;
+        flags[i] = true;
+      }
+    }
+  });
+  return { values: out, prefilled: flags };
+}
+
 /**
  * Scores `values` against `questionnaire`, keeping the first `top` recommendations. Returns
  * the report with the keys of `opsbook assess --format json` (`date` as given), or null when
- * no question is scored (Rust's `NothingScored`).
+ * no question is scored (Rust's `NothingScored`). With `evidence` (see `prefill`), prefills
+ * apply first and the report lists `evidence`, flagging a contradiction where a scored answer
+ * that was not prefilled is more than the tolerance (+ 1e-9) from E.
  */
-export function score(questionnaire, values, top = DEFAULT_TOP, date = "") {
+export function score(questionnaire, values, top = DEFAULT_TOP, date = "", evidence = [], prefilled = []) {
+  const filled = prefill(questionnaire, values, evidence, prefilled);
+  const report = scoreValues(questionnaire, filled.values, top, date);
+  if (!report || !evidence.length) return report;
+  const shown = visible(questionnaire, filled.values);
+  const list = [];
+  questionnaire.questions.forEach((q, i) => {
+    const ev = q.evidence;
+    if (!ev) return;
+    const e = evidence[i] ?? null;
+    const value = e?.value ?? null;
+    const answer = filled.values[i];
+    const s = shown[i] ? questionScore(q, answer) : null;
+    list.push({
+      question: q.id,
+      measure: ev.measure,
+      value,
+      matched: e?.matched ?? 0,
+      total: e?.total ?? 0,
+      contradiction: !filled.prefilled[i] && s !== null && value !== null && Math.abs(s - value) > ev.tolerance + EVIDENCE_TOLERANCE,
+      prefilled: filled.prefilled[i] && answer !== null,
+    });
+  });
+  // Like the JSON of `assess`: no `evidence` key when no question has evidence.
+  if (list.length) report.evidence = list;
+  return report;
+}
+
+function scoreValues(questionnaire, values, top, date) {
   const { questions, dimensions, tiers } = questionnaire;
   const dimensionCount = dimensions.length;
   const shown = visible(questionnaire, values);

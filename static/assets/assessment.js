@@ -2,7 +2,7 @@
 // It hides questions whose `show_if` is not met, counts, autosaves, renders the report on
 // every change, and shares, downloads and loads answers. Contract: docs/assessment-page.md.
 
-import { score, valuesFromAnswers, visible } from "./assessment-score.js";
+import { prefill, questionScore, score, valuesFromAnswers, visible } from "./assessment-score.js";
 import { answersToToml, decodeShare, encodeShare, isShareFragment, parseAnswersToml, MAX_TOML_LENGTH } from "./assessment-io.js";
 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -62,9 +62,13 @@ export function radarSvg(dimensions) {
   return `${svg}${points.map(([x, y]) => `<circle class="radar-point" cx="${x}" cy="${y}" r="4"/>`).join("")}</svg>`;
 }
 
-/** The report for `values` (the scorer's); `html` maps tier ids and "QID[/OPTION]" to Markdown HTML. */
-export function renderReport(questionnaire, values, html) {
-  const report = score(questionnaire, values);
+/**
+ * The report for `values` (the scorer's); `html` maps tier ids and "QID[/OPTION]" to Markdown
+ * HTML, and question ids to what the handbook shows. `evidence` and `prefilled` (indices) as
+ * the scorer takes them.
+ */
+export function renderReport(questionnaire, values, html, evidence = [], prefilled = []) {
+  const report = score(questionnaire, values, 5, "", evidence, prefilled);
   if (!report) {
     return '<p class="report-empty">Answer a question to see your report. It updates as you answer.</p>';
   }
@@ -109,6 +113,18 @@ export function renderReport(questionnaire, values, html) {
   }
   if (report.recommendations.length) out += "</ol>";
 
+  const shown = visible(questionnaire, values);
+  const seen = (report.evidence ?? []).filter((e) => e.value !== null && shown[index.get(e.question)]);
+  if (seen.length) out += '<h3>What the handbook shows</h3><ul class="report-evidence">';
+  for (const e of seen) {
+    const s = questionScore(questions[index.get(e.question)], values[index.get(e.question)]);
+    out += `<li data-question="${escapeHtml(e.question)}"${e.contradiction ? ' class="contradiction"' : ""}><p class="rec-question">${link(e.question)}</p>`;
+    out += `<p class="evidence-answer">${s === null ? "Not answered" : `${e.prefilled ? "Answered from the handbook" : "Your answer"}: score ${one(s)}`}</p><p>${html.evidence?.get(e.question) ?? ""}</p>`;
+    if (e.contradiction) out += `<p class="evidence-mismatch"><strong>Does not match the handbook: your answer scores ${one(s)}, the handbook shows ${Math.round(e.value)}%.</strong></p>`;
+    out += "</li>";
+  }
+  if (seen.length) out += "</ul>";
+
   const rest = report.unanswered;
   if (!rest.length) return `${out}<p class="report-done">Every question asked is answered.</p>`;
   out += `<h3>Not answered yet</h3><ul class="report-unanswered">${rest.slice(0, 100).map((id) => `<li>${link(id)}</li>`).join("")}</ul>`;
@@ -130,7 +146,7 @@ function store(name, value) {
 }
 
 class Page {
-  constructor(root, questionnaire) {
+  constructor(root, questionnaire, evidence = []) {
     const $ = (selector) => root.querySelector(selector);
     const all = (selector) => [...root.querySelectorAll(selector)];
     Object.assign(this, {
@@ -143,7 +159,10 @@ class Page {
       html: {
         tier: new Map(all("template[data-tier-summary]").map((t) => [t.dataset.tierSummary, t.innerHTML])),
         advice: new Map(all("template[data-advice]").map((t) => [t.dataset.advice, t.innerHTML])),
+        evidence: new Map(all("[data-evidence]").map((p) => [p.dataset.evidence, p.innerHTML])),
       },
+      evidence,
+      auto: new Set(), // questions whose answer came from the handbook
       progress: all("[data-dimension-progress]"),
       shown: [],
       answered: [],
@@ -215,6 +234,7 @@ class Page {
     const before = [`${this.values[i]}`, entry.set];
     if (entry.question.kind === "scale") entry.set = true;
     this.values[i] = this.read(i);
+    this.auto.delete(i);
     if (`${this.values[i]}` !== before[0] || entry.set !== before[1]) this.changed();
   }
 
@@ -246,7 +266,10 @@ class Page {
   }
 
   update() {
-    const { values, $ } = this;
+    const { values, $, auto } = this;
+    // Unanswered questions the handbook answers (score.rs `prefill`); the reader may change them.
+    const filled = prefill(this.q, values, this.evidence);
+    filled.values.forEach((v, i) => filled.prefilled[i] && values[i] === null && (this.write(i, v), auto.add(i)));
     const shown = visible(this.q, values);
     const counts = this.q.dimensions.map(() => [0, 0]);
     this.questions.forEach(({ question, fieldset, controls, output }, i) => {
@@ -256,6 +279,7 @@ class Page {
         for (const el of controls) el.disabled = !shown[i];
       }
       if (fieldset && has !== this.answered[i]) fieldset.toggleAttribute("data-answered", has);
+      fieldset?.toggleAttribute("data-prefilled", auto.has(i));
       this.answered[i] = has;
       const label = question.labels?.[values[i]];
       const text = has ? `${values[i]}${label ? `: ${label}` : ""}` : "Not answered";
@@ -273,11 +297,12 @@ class Page {
       const [done, of] = counts[this.q.dimensions.findIndex((d) => d.id === el.dataset.dimensionProgress)] ?? [0, 0];
       el.textContent = `${done} of ${of} answered`;
     }
-    set("[data-report-body]", { innerHTML: renderReport(this.q, values, this.html) });
+    set("[data-report-body]", { innerHTML: renderReport(this.q, values, this.html, this.evidence, [...auto]) });
   }
 
-  answers() {
-    return answersOf(this.q, this.values, this.shown);
+  /** The reader's answers; with `all`, the handbook's prefills too. */
+  answers(all) {
+    return answersOf(this.q, this.values.map((v, i) => (all || !this.auto.has(i) ? v : null)), this.shown);
   }
 
   say(message, problems = [], extra) {
@@ -329,12 +354,13 @@ class Page {
   }
 
   download() {
-    const answers = this.answers();
+    const answers = this.answers(true);
     const count = Object.keys(answers).length;
     if (!count) return this.say("Answer a question first: an answers file needs one.");
     const date = localToday();
     const name = `${this.q.id}-${date}.toml`;
-    const blob = new Blob([answersToToml({ questionnaire: this.q.id, date, answers })], { type: "application/toml" });
+    const prefilled = [...this.auto].filter((i) => this.shown[i]).map((i) => this.q.questions[i].id);
+    const blob = new Blob([answersToToml({ questionnaire: this.q.id, date, prefilled, answers })], { type: "application/toml" });
     const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
     document.body.append(link);
     link.click();
@@ -357,6 +383,7 @@ class Page {
       if (parsed.questionnaire === null) return nothing("does not say which questionnaire it answers", all);
       if (parsed.questionnaire !== this.q.id) return nothing(`answers the questionnaire “${parsed.questionnaire}”, not “${this.q.id}”`);
       if (!count) return nothing("holds no answer this page can use", all);
+      this.auto = new Set(parsed.prefilled.map((id) => this.index.get(id)).filter((i) => values[i] != null));
       values.forEach((v, i) => this.write(i, v));
       this.changed();
       const from = [parsed.label, parsed.date].filter(Boolean).join(", ");
@@ -365,6 +392,7 @@ class Page {
   }
 
   reset() {
+    this.auto.clear();
     this.values.forEach((_, i) => this.write(i, null));
     this.changed(); // also clears the storage and drops a share link
     Object.assign(this.confirm ?? {}, { hidden: true });
@@ -376,8 +404,8 @@ class Page {
 function init() {
   const root = document.querySelector("[data-assessment]");
   try {
-    const { questionnaire } = JSON.parse(document.getElementById("assessment-data").textContent);
-    if (root.querySelector("[data-questionnaire]") && Array.isArray(questionnaire.questions)) new Page(root, questionnaire).start();
+    const { questionnaire, evidence } = JSON.parse(document.getElementById("assessment-data").textContent);
+    if (root.querySelector("[data-questionnaire]") && Array.isArray(questionnaire.questions)) new Page(root, questionnaire, evidence).start();
   } catch {
     // No questionnaire: the page stays as the server rendered it.
   }

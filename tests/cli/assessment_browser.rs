@@ -12,7 +12,9 @@ use fantoccini::Locator;
 use fantoccini::key::Key;
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, ServedSample, runtime, served_sample};
+use crate::browser::{
+    Browser, ServedSample, runtime, served_sample, served_sample_without_prefill,
+};
 use crate::support::{Rng, TestSite, page_questionnaire};
 
 /// A list of `[question id, answer]`, in questionnaire order; answers as in an answers file
@@ -383,7 +385,8 @@ async fn local_today(browser: &Browser) -> String {
 
 #[test]
 fn answers_given_in_the_page_download_to_a_file_that_assess_scores_the_same() {
-    let Some(ServedSample { chromium, driver, site, server }) = served_sample() else {
+    let Some(ServedSample { chromium, driver, site, server }) = served_sample_without_prefill()
+    else {
         return;
     };
     let questionnaire = questionnaire(&site);
@@ -465,7 +468,8 @@ pub async fn share_link(browser: &Browser) -> String {
 
 #[test]
 fn a_share_link_reopens_the_same_answers_and_a_tampered_one_only_says_so() {
-    let Some(ServedSample { chromium, driver, site, server }) = served_sample() else {
+    let Some(ServedSample { chromium, driver, site, server }) = served_sample_without_prefill()
+    else {
         return;
     };
     let questionnaire = questionnaire(&site);
@@ -570,7 +574,8 @@ const STORAGE_KEY_JS: &str =
 
 #[test]
 fn answers_are_autosaved_start_over_clears_them_and_the_page_scores_without_storage() {
-    let Some(ServedSample { chromium, driver, site, server }) = served_sample() else {
+    let Some(ServedSample { chromium, driver, site, server }) = served_sample_without_prefill()
+    else {
         return;
     };
     let questionnaire = questionnaire(&site);
@@ -782,7 +787,9 @@ return {
 
 #[test]
 fn the_questionnaire_can_be_answered_with_the_keyboard_alone() {
-    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+    let Some(ServedSample { chromium, driver, site: _site, server }) =
+        served_sample_without_prefill()
+    else {
         return;
     };
     let url = format!("{}/assessment/", server.base);
@@ -990,5 +997,103 @@ fn load_answers_reads_a_committed_response_and_scores_it_as_assess_does() {
         assert!(said.contains("line 6"), "the hex integer is a problem on its line: {said}");
         assert!(browser.console_errors().await.is_empty());
         browser.close().await;
+    });
+}
+
+/// The page's evidence (`[data-report]` "What the handbook shows"): per entry, the question,
+/// whether it is marked a contradiction and whether its answer came from the handbook.
+const EVIDENCE_JS: &str = r#"
+return [...document.querySelectorAll("[data-report] .report-evidence > li")].map((li) => [
+  li.dataset.question,
+  li.classList.contains("contradiction"),
+  li.querySelector(".evidence-answer").textContent.startsWith("Answered from the handbook"),
+]);
+"#;
+
+/// On a site with evidence (tests/fixtures/assessment/evidence): the handbook answers the
+/// unanswered `backed` question, the page marks it and the reader can change it; the live
+/// report shows agreement and contradictions; and the downloaded answers, scored by `opsbook
+/// assess`, give the page's report, evidence included.
+#[test]
+fn the_handbook_prefills_answers_and_the_page_agrees_with_assess_on_the_evidence() {
+    let Some((chromium, driver)) = crate::browser::browser_programs() else { return };
+    let site = TestSite::fixture("assessment/evidence");
+    site.run(&["build"]).ok();
+    let server = crate::browser::StaticServer::start(&site.path("public"));
+    let url = format!("{}/assessment/", server.base);
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        open_assessment(&browser, &url).await;
+        browser.eval("localStorage.clear()").await;
+        browser.client.refresh().await.unwrap();
+        wait_interactive(&browser).await;
+        let prefilled = "return [...document.querySelectorAll('fieldset[data-prefilled]')].map((f) => f.dataset.question)";
+        // E = 50 on a 1-5 scale: 3, marked, and answered; `nowhere` has no value to give.
+        assert_eq!(browser.eval(prefilled).await, json!(["backed"]));
+        assert_eq!(
+            browser.eval("return document.querySelector('fieldset[data-question=backed] input').value").await,
+            json!("3")
+        );
+        let sentence = "return document.querySelector('fieldset[data-question=owned] [data-evidence]').textContent";
+        assert_eq!(
+            browser.eval(sentence).await,
+            json!("The handbook shows: 2 of 3 processes under ops/ have an owner (67%)")
+        );
+        // Every asked question with a value shows its evidence; only `backed` is answered.
+        assert_eq!(
+            browser.eval(EVIDENCE_JS).await,
+            json!([
+                ["documented", false, false],
+                ["owned", false, false],
+                ["backed", false, true],
+                ["fresh", false, false],
+                ["systems", false, false]
+            ])
+        );
+
+        // The founder's claims: every one beyond the tolerance but `systems`.
+        let plan: Plan = vec![
+            ("documented".into(), json!("all")),
+            ("owned".into(), json!("all")),
+            ("fresh".into(), json!("always")),
+            ("systems".into(), json!(["shop", "erp"])),
+        ];
+        answer(&browser, &plan).await;
+        let evidence = browser.eval(EVIDENCE_JS).await;
+        assert_eq!(
+            evidence,
+            json!([
+                ["documented", true, false],
+                ["owned", true, false],
+                ["backed", false, true],
+                ["fresh", true, false],
+                ["systems", false, false]
+            ])
+        );
+        // What the page shows is what `assess` says of the downloaded file.
+        let page = page_report(&browser).await;
+        let (_, text) = download(&browser).await;
+        assert!(text.contains("prefilled = [\"backed\"]"), "{text}");
+        site.write("answers/downloaded.toml", &text);
+        let report = assess(&site, "answers/downloaded.toml");
+        assert_same_report(&page, &report, "with evidence");
+        let flags: Vec<Value> = report["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| !e["value"].is_null())
+            .map(|e| json!([e["question"], e["contradiction"], e["prefilled"]]))
+            .collect();
+        assert_eq!(json!(flags), evidence);
+
+        // The reader overrides the handbook: no longer marked, and now a contradiction
+        // (5 scores 100, E is 50).
+        answer(&browser, &vec![("backed".into(), json!(5))]).await;
+        assert_eq!(browser.eval(prefilled).await, json!([]));
+        assert_eq!(browser.eval(EVIDENCE_JS).await[2], json!(["backed", true, false]));
+        let (_, text) = download(&browser).await;
+        assert!(!text.contains("prefilled"), "{text}");
+        let errors = browser.console_errors().await;
+        assert!(errors.is_empty(), "console errors {errors:?}");
     });
 }

@@ -369,6 +369,20 @@ pub fn served_sample() -> Option<ServedSample> {
     Some(ServedSample { chromium, driver, site, server })
 }
 
+/// The served sample with no question prefilled from the handbook's evidence: for the tests
+/// of a page that starts empty (the prefills have their own test, tests/cli/evidence.rs).
+pub fn served_sample_without_prefill() -> Option<ServedSample> {
+    let (chromium, driver) = browser_programs()?;
+    let site = TestSite::sample();
+    let q = "content/assessment/questionnaire.toml";
+    let text = site.read(q);
+    assert!(text.contains("prefill = true\n"), "the sample prefills some questions");
+    site.write(q, &text.replace("prefill = true\n", ""));
+    site.run(&["build"]).ok();
+    let server = StaticServer::start(&site.path("public"));
+    Some(ServedSample { chromium, driver, site, server })
+}
+
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }

@@ -9,6 +9,7 @@ mod browser;
 mod build;
 mod check;
 mod content;
+mod evidence;
 mod governance;
 mod governance_pages;
 mod hostile;

@@ -35,7 +35,7 @@ fn redact_durations(text: &str) -> String {
 }
 
 /// What a run printed, as one text: exit code, standard output, standard error.
-fn printed(site: &TestSite, run: &Run) -> String {
+pub(crate) fn printed(site: &TestSite, run: &Run) -> String {
     format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
         run.code,

@@ -248,7 +248,7 @@ proptest! {
                 prop_assert!(r.is_ok(), "validated answers always score");
                 let r = r.unwrap();
                 prop_assert!((0.0..=100.0).contains(&r.overall));
-                let view = View { questionnaire: q, report: &r, label: a.label.as_deref(), origin: None };
+                let view = View { questionnaire: q, report: &r, label: a.label.as_deref(), origin: None, evidence: None };
                 for format in [report::Format::Text, report::Format::Json, report::Format::Markdown, report::Format::Html] {
                     let out = report::render(&view, format);
                     prop_assert!(!out.contains("<script"));

@@ -14,9 +14,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use opsbook::assessment::evidence::EvidenceValue;
 use opsbook::assessment::schema::{
-    Answer, AnswerOption, Answers, Band, Dimension, Kind, LearnLink, Question, Questionnaire,
-    ShowIf, Tier,
+    Answer, AnswerOption, Answers, Band, Dimension, Evidence, Kind, LearnLink, Measure, Question,
+    Questionnaire, ShowIf, Tier,
 };
 use opsbook::assessment::score::{self, NothingScored};
 use opsbook::assessment::{self, report};
@@ -29,6 +30,8 @@ const DATE: &str = "2026-11-26";
 
 /// How many generated questionnaire/answer pairs are written.
 const GENERATED: usize = 240;
+/// Fixtures scored with evidence.
+const EVIDENCE_CASES: usize = 90;
 
 /// What the written fixtures exercise, counted from the Rust side's own results.
 #[derive(Debug, Default)]
@@ -44,6 +47,13 @@ struct Coverage {
     unassessed_dimension: usize,
     exact_tie: usize,
     other_top: usize,
+    prefilled: usize,
+    contradiction: usize,
+    agreement: usize,
+    /// E exactly between two option or scale scores (a prefill tie).
+    prefill_tie: usize,
+    /// E exactly `tolerance` from a scored answer (the contradiction boundary).
+    tolerance_edge: usize,
 }
 
 /// The fixture folder being written.
@@ -65,11 +75,26 @@ impl Fixtures {
         values: Vec<Option<Answer>>,
         top: usize,
     ) {
+        self.add_with(name, questionnaire, values, top, &[], Vec::new());
+    }
+
+    /// A fixture scored with the handbook's evidence (E per question) and the questions an
+    /// answers file lists as `prefilled`.
+    fn add_with(
+        &mut self,
+        name: &str,
+        questionnaire: &Questionnaire,
+        values: Vec<Option<Answer>>,
+        top: usize,
+        evidence: &[Option<EvidenceValue>],
+        prefilled: Vec<usize>,
+    ) {
         let answers = Answers {
             questionnaire: questionnaire.id.clone(),
             date: DATE.into(),
             label: None,
             values,
+            prefilled,
         };
         let shown = score::visible(questionnaire, &answers.values);
         let question_scores: Vec<Option<f64>> = questionnaire
@@ -81,7 +106,7 @@ impl Fixtures {
         // The report's own JSON text, as `opsbook assess --format json` prints it: parsed
         // back into a `Value`, a number could lose its last bit (serde_json parses floats
         // fast, not exactly), so the text goes into the fixture as it is.
-        let expected = match score::score(questionnaire, &answers, top) {
+        let expected = match score::score_with_evidence(questionnaire, &answers, top, evidence) {
             Ok(r) => report::json(&r),
             Err(NothingScored) => "null".to_string(),
         };
@@ -95,6 +120,11 @@ impl Fixtures {
             "date": answers.date,
             "visible": shown,
             "question_scores": question_scores,
+            "evidence": evidence
+                .iter()
+                .map(|e| e.as_ref().map(|e| json!({"value": e.value, "matched": e.matched, "total": e.total})))
+                .collect::<Vec<_>>(),
+            "prefilled": answers.prefilled,
         });
         let head = serde_json::to_string(&head).expect("fixtures serialize");
         let head = head.strip_suffix('}').expect("an object");
@@ -118,6 +148,13 @@ impl Fixtures {
         };
         if expected.is_null() {
             c.nothing_scored += 1;
+        }
+        for e in expected["evidence"].as_array().into_iter().flatten() {
+            c.prefilled += usize::from(e["prefilled"] == true);
+            c.contradiction += usize::from(e["contradiction"] == true);
+            c.agreement += usize::from(
+                e["contradiction"] == false && e["prefilled"] == false && e["value"].is_number(),
+            );
         }
         c.other_top += usize::from(top != score::DEFAULT_TOP);
         c.capped += usize::from(expected["caps"].as_array().is_some_and(|caps| !caps.is_empty()));
@@ -331,6 +368,7 @@ fn random_questionnaire(rng: &mut Rng, n: usize, plain: bool) -> Questionnaire {
                 .map(|l| LearnLink { title: format!("{id} page {l}"), url: format!("/{id}/{l}/") })
                 .collect(),
             show_if,
+            evidence: None,
             kind,
         });
     }
@@ -344,6 +382,83 @@ fn random_questionnaire(rng: &mut Rng, n: usize, plain: bool) -> Questionnaire {
     }
 }
 
+/// Evidence on some questions of `q`: choice and scale questions may prefill; tolerances
+/// include 0 and fractions.
+fn add_evidence(rng: &mut Rng, q: &mut Questionnaire) {
+    for question in &mut q.questions {
+        let can_prefill = matches!(question.kind, Kind::Choice { .. } | Kind::Scale { .. });
+        if !rng.chance(if can_prefill { 0.6 } else { 0.25 }) {
+            continue;
+        }
+        let measure = rng.pick(&Measure::ALL);
+        question.evidence = Some(Evidence {
+            pages: vec!["**".into()],
+            measure,
+            expected: (measure == Measure::Documented).then(|| 1 + rng.below(40) as u32),
+            prefill: can_prefill && rng.chance(0.6),
+            tolerance: rng.pick(&[0.0, 10.0, 30.0, 30.0, 33.3, 50.0, 100.0]),
+            spans: Vec::new(),
+        });
+    }
+}
+
+/// E for each question with evidence: none at times (no process matched), else a share, an
+/// exact option score, a point exactly between two scores (a prefill tie) or exactly the
+/// tolerance away from the answer's score (the contradiction boundary).
+fn random_evidence(
+    rng: &mut Rng,
+    q: &Questionnaire,
+    values: &[Option<Answer>],
+    coverage: &mut Coverage,
+) -> Vec<Option<EvidenceValue>> {
+    q.questions
+        .iter()
+        .enumerate()
+        .map(|(i, question)| {
+            let e = question.evidence.as_ref()?;
+            let total = 1 + rng.below(40);
+            let matched = rng.below(total + 1);
+            let scores: Vec<f64> = match &question.kind {
+                Kind::Choice { options } | Kind::Multi { options } => {
+                    options.iter().map(|o| o.score).collect()
+                }
+                Kind::Scale { min, max, .. } => (*min..=*max)
+                    .take(50)
+                    .filter_map(|v| score::question_score(question, &Answer::Scale(v)))
+                    .collect(),
+                Kind::Number { bands, .. } => bands.iter().map(|b| b.score).collect(),
+            };
+            let answered = values
+                .get(i)
+                .and_then(Option::as_ref)
+                .and_then(|a| score::question_score(question, a));
+            let value = match rng.below(6) {
+                0 => None,
+                1 if scores.len() >= 2 => {
+                    coverage.prefill_tie += 1;
+                    let (a, b) = (rng.pick(&scores), rng.pick(&scores));
+                    Some((a + b) / 2.0)
+                }
+                2 if !scores.is_empty() => Some(rng.pick(&scores)),
+                3 if answered.is_some() => {
+                    let s = answered.unwrap_or(0.0);
+                    let v = if s - e.tolerance >= 0.0 { s - e.tolerance } else { s + e.tolerance };
+                    coverage.tolerance_edge += usize::from((0.0..=100.0).contains(&v));
+                    Some(v.clamp(0.0, 100.0))
+                }
+                _ => Some(matched as f64 * 100.0 / total as f64),
+            };
+            Some(EvidenceValue {
+                measure: e.measure,
+                value,
+                matched: if value.is_some() { matched } else { 0 },
+                total: if value.is_some() { total } else { 0 },
+                processes: Vec::new(),
+            })
+        })
+        .collect()
+}
+
 /// Hand-built cases where binary rounding matters (from score.rs's unit tests).
 fn rounding_cases(fixtures: &mut Fixtures) {
     let choice = |id: &str, dimension: usize, weight: f64, score: f64| Question {
@@ -355,6 +470,7 @@ fn rounding_cases(fixtures: &mut Fixtures) {
         advice: None,
         learn: Vec::new(),
         show_if: None,
+        evidence: None,
         kind: Kind::Choice {
             options: vec![AnswerOption {
                 id: "only".into(),
@@ -473,6 +589,31 @@ fn the_javascript_scorer_agrees_with_the_rust_scorer() {
         fixtures.add_top(&format!("generated {i}"), &q, values, top);
     }
 
+    // Evidence: the sample questionnaire's, and generated ones, with prefills (some listed
+    // in the answers file as already prefilled) and contradictions.
+    for i in 0..EVIDENCE_CASES {
+        let (mut q, name) = if i % 3 == 0 {
+            (sample.questionnaire.clone(), format!("sample with evidence {i}"))
+        } else {
+            (
+                random_questionnaire(&mut rng, 1000 + i, false),
+                format!("generated with evidence {i}"),
+            )
+        };
+        if i % 3 != 0 {
+            add_evidence(&mut rng, &mut q);
+        }
+        let values = random_values(&mut rng, &q, [0.9, 0.5, 0.2][i % 3]);
+        let evidence = random_evidence(&mut rng, &q, &values, &mut fixtures.coverage);
+        let prefilled: Vec<usize> = (0..q.questions.len())
+            .filter(|&k| {
+                values[k].is_some() && q.questions[k].evidence.is_some() && rng.chance(0.2)
+            })
+            .collect();
+        let top = rng.pick(&[5, 5, 3, 10]);
+        fixtures.add_with(&name, &q, values, top, &evidence, prefilled);
+    }
+
     let c = &fixtures.coverage;
     eprintln!(
         "score parity: {} fixtures ({loaded} of {} fixture questionnaires load); {c:?}",
@@ -491,6 +632,11 @@ fn the_javascript_scorer_agrees_with_the_rust_scorer() {
         ("unassessed dimensions", c.unassessed_dimension),
         ("exact ties in impact", c.exact_tie),
         ("top other than 5", c.other_top),
+        ("prefilled answers", c.prefilled),
+        ("contradictions", c.contradiction),
+        ("evidence agreeing with the answer", c.agreement),
+        ("prefill ties", c.prefill_tie),
+        ("answers exactly the tolerance from E", c.tolerance_edge),
     ] {
         assert!(count >= 5, "only {count} fixtures cover {what}: {c:?}");
     }

@@ -57,7 +57,7 @@ if (!dir) {
   for (const file of files) {
     const fixture = JSON.parse(readFileSync(path.join(dir, file), "utf8"));
     test(`${file} (${fixture.name})`, () => {
-      const { questionnaire: q, values, top, date } = fixture;
+      const { questionnaire: q, values, top, date, evidence = [], prefilled = [] } = fixture;
       const found = [
         ...differences(visible(q, values), fixture.visible, "visible"),
         ...differences(
@@ -65,7 +65,7 @@ if (!dir) {
           fixture.question_scores,
           "question_scores",
         ),
-        ...differences(score(q, values, top, date), fixture.expected, "report"),
+        ...differences(score(q, values, top, date, evidence, prefilled), fixture.expected, "report"),
       ];
       assert.ok(found.length === 0, `fixture ${file} (${fixture.name}) disagrees with Rust:\n  ${found.slice(0, 12).join("\n  ")}`);
     });
