@@ -98,17 +98,20 @@ pub fn compute(
     let mut globs: Vec<&str> = Vec::new();
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut builder = globset::GlobSetBuilder::new();
+    let mut in_set: Vec<usize> = Vec::new();
     for e in questionnaire.questions.iter().filter_map(|q| q.evidence.as_ref()) {
         for pattern in &e.pages {
             if ids.contains_key(pattern.as_str()) {
                 continue;
             }
-            // Validation refused invalid globs; one that fails here matches nothing.
-            let glob = crate::config::content_glob(pattern)
-                .unwrap_or_else(|_| globset::Glob::new("\u{0}").expect("a literal glob"));
+            // Validation refused invalid globs; one that fails here is left out of the set,
+            // so it matches nothing. `in_set` maps set positions back to glob indexes.
             ids.insert(pattern, globs.len());
+            if let Ok(glob) = crate::config::content_glob(pattern) {
+                builder.add(glob);
+                in_set.push(globs.len());
+            }
             globs.push(pattern);
-            builder.add(glob);
         }
     }
     let set = builder.build().unwrap_or_else(|_| globset::GlobSet::empty());
@@ -123,7 +126,7 @@ pub fn compute(
             let mut buffer = Vec::new();
             for (k, f) in part.iter().enumerate() {
                 set.matches_into(f.path.as_str(), &mut buffer);
-                hits.extend(buffer.iter().map(|&g| (g, c * chunk + k)));
+                hits.extend(buffer.iter().map(|&g| (in_set[g], c * chunk + k)));
             }
             hits
         })
