@@ -344,9 +344,18 @@ impl<'a> State<'a> {
                 self.soft_break();
                 self.emit(event);
             }
-            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {
-                self.emit(event)
-            }
+            // A task's box says what it shows: screen readers announce an unlabelled
+            // checkbox as just "checkbox" (WCAG 4.1.2), so it gets a name. It stays disabled:
+            // a page cannot tick it.
+            Event::TaskListMarker(done) => self.emit(Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" class=\"task-box\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" class=\"task-box\" disabled aria-label=\"Not done\"> "
+                }
+                .into(),
+            )),
+            Event::FootnoteReference(_) | Event::Rule => self.emit(event),
             Event::InlineMath(m) | Event::DisplayMath(m) => {
                 self.text(&m);
                 self.emit(Event::Code(m));
@@ -784,7 +793,10 @@ mod tests {
         );
         assert!(p.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"));
         assert!(p.html.contains("<div class=\"table-wrap\"><table>"));
-        assert!(p.html.contains("type=\"checkbox\""));
+        assert!(p.html.contains(
+            "<li><input type=\"checkbox\" class=\"task-box\" disabled checked aria-label=\"Done\"> done</li>"
+        ), "{}", p.html);
+        assert!(md("- [ ] later\n").html.contains("disabled aria-label=\"Not done\"> later"));
         assert!(p.html.contains("<section class=\"footnotes\""));
         assert!(p.html.contains("\u{201c}quoted\u{201d} \u{2013}"));
         assert!(p.html.contains("<del>old</del>"));

@@ -15,13 +15,14 @@ use crate::assessment_browser::{
 };
 use crate::browser::{Browser, ServedSample, runtime, served_sample};
 
-const PAGES: [(&str, &str); 15] = [
+const PAGES: [(&str, &str); 16] = [
     ("assessment, empty", "/assessment/"),
     ("assessment, answered", "/assessment/"),
     ("response page", "/assessment/responses/2026-11-20/"),
     ("trend page", "/assessment/trend/"),
     ("home", "/"),
     ("process page", "/fulfillment/pick-pack-ship/"),
+    ("process page with a checklist", "/catalog/sku-onboarding/"),
     ("section page", "/fulfillment/"),
     ("tags index", "/tags/"),
     ("tag page", "/tags/shipping/"),
