@@ -113,20 +113,37 @@ function setupTocHighlight() {
   }
 }
 
+/**
+ * Copies the text of `node`: through the clipboard API where the page may use it (a secure
+ * context), else by selecting the text and the browser's copy command (plain-http intranet
+ * hosts). Leaves the text selected when neither works, so Ctrl+C does it. True when copied.
+ */
+async function copyText(node) {
+  try {
+    await navigator.clipboard.writeText(node.innerText);
+    return true;
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const selection = getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    try {
+      return document.execCommand("copy");
+    } catch {
+      return false;
+    }
+  }
+}
+
 function setupCopyButtons() {
-  if (!navigator.clipboard) return;
   for (const pre of document.querySelectorAll(".prose pre")) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "copy-code";
     button.textContent = "Copy";
     button.addEventListener("click", async () => {
-      try {
-        await navigator.clipboard.writeText(pre.querySelector("code")?.innerText ?? pre.innerText);
-        button.textContent = "Copied";
-      } catch {
-        button.textContent = "Press Ctrl+C";
-      }
+      button.textContent = (await copyText(pre.querySelector("code") ?? pre)) ? "Copied" : "Press Ctrl+C";
       setTimeout(() => (button.textContent = "Copy"), 1500);
     });
     pre.append(button);

@@ -387,6 +387,35 @@ pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
+/// A code block's copy button is shown without hovering (touch screens cannot hover) and
+/// copies where the clipboard API is missing (a page served over plain http), by selecting
+/// the code.
+#[test]
+fn copy_buttons_show_without_hover_and_work_without_the_clipboard_api() {
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 390, 844).await;
+        browser.on_new_document("delete Navigator.prototype.clipboard;").await;
+        let url = format!("{}/how-we-operate/writing-process-docs/", server.base);
+        browser.client.goto(&url).await.unwrap();
+        browser.wait_for("return document.querySelectorAll('.prose pre .copy-code').length > 0").await;
+        assert_eq!(browser.eval("return 'clipboard' in navigator").await, json!(false));
+        let opacity = "return getComputedStyle(document.querySelector('.copy-code')).opacity";
+        assert_eq!(browser.eval(opacity).await, json!("1"));
+        browser.eval("document.querySelector('.copy-code').click()").await;
+        browser
+            .wait_for("return ['Copied', 'Press Ctrl+C'].includes(document.querySelector('.copy-code').textContent)")
+            .await;
+        let selected = browser.eval("return getSelection().toString()").await;
+        let code = browser.eval("return document.querySelector('.prose pre code').innerText").await;
+        let text = |v: &Value| v.as_str().unwrap_or_default().trim_end().to_string();
+        assert_eq!(text(&selected), text(&code), "the code is selected for the copy command");
+        assert!(browser.console_errors().await.is_empty());
+    });
+}
+
 #[test]
 fn the_sample_site_loads_without_console_errors_and_the_dark_toggle_persists() {
     let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
