@@ -22,8 +22,10 @@ pub(super) struct PageInputs<'r> {
     pub prev: Option<PageId>,
     pub next: Option<PageId>,
     pub ancestors: Vec<PageId>,
-    /// The backlinks shown (at most [`BACKLINK_LIMIT`]) and how many there are in all.
-    pub backlinks: &'r [PageId],
+    /// The backlinks shown (at most [`BACKLINK_LIMIT`]) and how many there are in all. Links
+    /// from the home page and section pages are navigation, not references: they are left
+    /// out here (the link graph keeps them; governance reads every link).
+    pub backlinks: Vec<PageId>,
     pub backlink_count: usize,
     /// Section pages only.
     pub listing: Option<ListingInputs<'r>>,
@@ -72,7 +74,13 @@ impl Renderer<'_> {
         let site = input.site;
         let page = &site.pages[id];
         let pos = self.positions[id];
-        let backlinks = &input.graph.backlinks[id];
+        let mut backlinks: Vec<PageId> = input.graph.backlinks[id]
+            .iter()
+            .copied()
+            .filter(|&b| !site.pages[b].is_index)
+            .collect();
+        let backlink_count = backlinks.len();
+        backlinks.truncate(BACKLINK_LIMIT);
         let listing = page.is_index.then(|| {
             let section = &site.sections[page.section];
             ListingInputs {
@@ -94,8 +102,8 @@ impl Renderer<'_> {
             prev: pos.checked_sub(1).map(|p| site.order[p]),
             next: site.order.get(pos + 1).copied(),
             ancestors: site.ancestors(id),
-            backlinks: &backlinks[..backlinks.len().min(BACKLINK_LIMIT)],
-            backlink_count: backlinks.len(),
+            backlinks,
+            backlink_count,
             listing,
             supports: &self.supports[id],
             process: input.governance.process(id),
