@@ -28,3 +28,42 @@ test("Ctrl-K and Cmd-K focus search even while typing", () => {
   assert.equal(isSearchShortcut({ key: "K", metaKey: true, target: { tagName: "BODY" } }), true);
   assert.equal(isSearchShortcut({ key: "k", target: { tagName: "BODY" } }), false);
 });
+
+// Browsers without light-dark() read the palette from opsbook.css's `@supports not` block:
+// every light-dark() pair of :root has its light value there, and its dark value for the
+// system's dark preference and for the toggle's dark. No rule uses light-dark() directly.
+test("every colour has a fallback for browsers without light-dark()", async () => {
+  const { readFileSync, readdirSync } = await import("node:fs");
+  const dir = new URL("../../static/assets/", import.meta.url);
+  const css = readFileSync(new URL("opsbook.css", dir), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+  const root = css.slice(css.indexOf(":root {"), css.indexOf("}", css.indexOf(":root {")));
+  const pairs = [...root.matchAll(/(--[\w-]+): light-dark\((.*)\);/g)].map(([, name, inner]) => {
+    let depth = 0;
+    for (let i = 0; i < inner.length; i++) {
+      if (inner[i] === "(") depth++;
+      else if (inner[i] === ")") depth--;
+      else if (inner[i] === "," && depth === 0) return [name, inner.slice(0, i).trim(), inner.slice(i + 1).trim()];
+    }
+    throw new Error(`${name}: no comma in light-dark(${inner})`);
+  });
+  assert.ok(pairs.length >= 20, `${pairs.length} light-dark() variables`);
+  const fallback = css.slice(css.indexOf("@supports not (color: light-dark("));
+  const block = (selector) => {
+    const start = fallback.indexOf(selector);
+    assert.ok(start >= 0, `the fallback has ${selector}`);
+    return fallback.slice(start, fallback.indexOf("}", start));
+  };
+  const light = block(":root {");
+  const system = block(':root:not([data-theme="light"]) {');
+  const toggle = block(':root[data-theme="dark"] {');
+  for (const [name, l, d] of pairs) {
+    assert.ok(light.includes(`${name}: ${l};`), `light ${name}: ${l}`);
+    assert.ok(system.includes(`${name}: ${d};`), `system dark ${name}: ${d}`);
+    assert.ok(toggle.includes(`${name}: ${d};`), `toggle dark ${name}: ${d}`);
+  }
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".css"))) {
+    const text = readFileSync(new URL(file, dir), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+    const uses = text.split("\n").filter((line) => line.includes("light-dark(") && !/^\s*--[\w-]+: light-dark\(/.test(line) && !line.includes("@supports"));
+    assert.deepEqual(uses, [], `${file} uses light-dark() outside the palette`);
+  }
+});
