@@ -23,10 +23,38 @@ function systemDark() {
   return window.matchMedia("(prefers-color-scheme: dark)").matches;
 }
 
+/**
+ * The mode after a click on the toggle, which cycles through three: following the system,
+ * the opposite of what the system shows, then the system's own look chosen for good, then
+ * back to following the system. Every click but the last changes what the page looks like.
+ */
+export function nextMode(mode, systemDark) {
+  const system = systemDark ? "dark" : "light";
+  const other = systemDark ? "light" : "dark";
+  if (mode === other) return system;
+  if (mode === system) return "system";
+  return other;
+}
+
+/** What the toggle says: the mode it shows and what a click does. */
+export function toggleLabel(mode, systemDark) {
+  const names = { light: "light theme", dark: "dark theme", system: `the system's theme (now ${systemDark ? "dark" : "light"})` };
+  const now = mode === "system" ? `Following ${names.system}` : `Using the ${names[mode]}`;
+  const next = nextMode(mode, systemDark);
+  return `${now}; switch to ${next === "system" ? "the system's theme" : `the ${names[next]}`}`;
+}
+
+function storedMode() {
+  const stored = readStored();
+  return stored === "dark" || stored === "light" ? stored : "system";
+}
+
 function syncToggle(button) {
-  const theme = currentTheme(root.dataset.theme ?? readStored(), systemDark());
-  button.setAttribute("aria-pressed", String(theme === "dark"));
-  button.setAttribute("aria-label", theme === "dark" ? "Use light theme" : "Use dark theme");
+  const mode = root.dataset.theme ?? storedMode();
+  const label = toggleLabel(mode, systemDark());
+  button.dataset.mode = mode;
+  button.setAttribute("aria-label", label);
+  button.title = label;
 }
 
 function setupThemeToggle() {
@@ -34,13 +62,15 @@ function setupThemeToggle() {
   if (!button) return;
   syncToggle(button);
   button.addEventListener("click", () => {
-    const next = currentTheme(root.dataset.theme ?? readStored(), systemDark()) === "dark" ? "light" : "dark";
-    root.dataset.theme = next;
+    const next = nextMode(root.dataset.theme ?? storedMode(), systemDark());
     try {
-      localStorage.setItem(THEME_KEY, next);
+      if (next === "system") localStorage.removeItem(THEME_KEY);
+      else localStorage.setItem(THEME_KEY, next);
     } catch {
       // Private mode: the choice lasts for this page only.
     }
+    if (next === "system") delete root.dataset.theme;
+    else root.dataset.theme = next;
     syncToggle(button);
   });
   window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => syncToggle(button));

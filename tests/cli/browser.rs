@@ -442,13 +442,18 @@ fn the_sample_site_loads_without_console_errors_and_the_dark_toggle_persists() {
         let background = "return getComputedStyle(document.body).backgroundColor";
         let light = browser.eval(background).await;
         assert_eq!(light, json!("rgb(255, 255, 255)"), "headless Chromium starts in light mode");
+        // Three modes: following the system (light here), then dark, light, and the system's.
         let toggle = browser.client.find(Locator::Css(".theme-toggle")).await.unwrap();
-        assert_eq!(toggle.attr("aria-pressed").await.unwrap().as_deref(), Some("false"));
+        assert_eq!(toggle.attr("data-mode").await.unwrap().as_deref(), Some("system"));
+        assert_eq!(
+            toggle.attr("aria-label").await.unwrap().as_deref(),
+            Some("Following the system's theme (now light); switch to the dark theme")
+        );
         toggle.click().await.unwrap();
         browser.wait_for("return document.documentElement.dataset.theme === 'dark'").await;
         let dark = browser.eval(background).await;
         assert_ne!(dark, light, "the page turned dark");
-        assert_eq!(toggle.attr("aria-pressed").await.unwrap().as_deref(), Some("true"));
+        assert_eq!(toggle.attr("data-mode").await.unwrap().as_deref(), Some("dark"));
 
         // The choice persists across pages and reloads. Chromium commits localStorage to
         // other renderers asynchronously, so wait until the new page sees it, then reload.
@@ -468,6 +473,14 @@ fn the_sample_site_loads_without_console_errors_and_the_dark_toggle_persists() {
             json!("light")
         );
         assert_eq!(browser.eval(background).await, light);
+        // The third click follows the system again: nothing stored, no data-theme.
+        let toggle = browser.client.find(Locator::Css(".theme-toggle")).await.unwrap();
+        assert_eq!(toggle.attr("data-mode").await.unwrap().as_deref(), Some("light"));
+        toggle.click().await.unwrap();
+        browser.wait_for("return document.documentElement.dataset.theme === undefined").await;
+        assert_eq!(browser.eval("return localStorage.getItem('opsbook-theme')").await, Value::Null);
+        assert_eq!(toggle.attr("data-mode").await.unwrap().as_deref(), Some("system"));
+        assert_eq!(browser.eval(background).await, light, "the system is light");
         assert!(browser.console_errors().await.is_empty());
         browser.close().await;
     });

@@ -1,7 +1,7 @@
 // Unit tests for the theme script's pure functions (node --test, started from cargo test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { currentTheme, isSearchShortcut } from "../../static/assets/opsbook.js";
+import { currentTheme, isSearchShortcut, nextMode, toggleLabel } from "../../static/assets/opsbook.js";
 
 test("a stored choice beats the system preference", () => {
   assert.equal(currentTheme("dark", false), "dark");
@@ -66,4 +66,17 @@ test("every colour has a fallback for browsers without light-dark()", async () =
     const uses = text.split("\n").filter((line) => line.includes("light-dark(") && !/^\s*--[\w-]+: light-dark\(/.test(line) && !line.includes("@supports"));
     assert.deepEqual(uses, [], `${file} uses light-dark() outside the palette`);
   }
+});
+
+test("the toggle cycles through the system's theme, its opposite and its own", () => {
+  // A light system: dark first (a visible change), then light for good, then the system's.
+  assert.equal(nextMode("system", false), "dark");
+  assert.equal(nextMode("dark", false), "light");
+  assert.equal(nextMode("light", false), "system");
+  // A dark system.
+  assert.equal(nextMode("system", true), "light");
+  assert.equal(nextMode("light", true), "dark");
+  assert.equal(nextMode("dark", true), "system");
+  assert.equal(toggleLabel("system", true), "Following the system's theme (now dark); switch to the light theme");
+  assert.equal(toggleLabel("light", false), "Using the light theme; switch to the system's theme");
 });
