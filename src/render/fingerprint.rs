@@ -135,7 +135,7 @@ impl Renderer<'_> {
         self.hash_summaries(&[*prev, *next].into_iter().flatten().collect::<Vec<_>>(), h);
         (prev.is_some(), next.is_some()).hash(h);
         self.hash_summaries(ancestors, h);
-        self.hash_summaries(&backlinks, h);
+        self.hash_summaries(backlinks, h);
         backlink_count.hash(h);
         supports.hash(h);
         process.hash(h);
