@@ -216,18 +216,18 @@ class SearchBox {
     renderFilters(this.filterBar, manifest, result.facets, this.filters, (k, v) => this.setFilter(k, v), DROPDOWN_FACETS);
     this.items = rows.map(({ hit, record, block }, i) => {
       const url = hitUrl(record, block);
-      const item = element("li", { role: "option", id: `opsbook-result-${i}`, "aria-selected": "false", "data-url": url });
-      const link = element("a", { href: url, tabindex: "-1" });
-      link.append(
+      // The option is the link itself (a link may take role="option"): no link nested in
+      // an option, and the result still opens like any link.
+      const item = element("a", { href: url, tabindex: "-1", role: "option", id: `opsbook-result-${i}`, "aria-selected": "false", "data-url": url });
+      item.append(
         element("span", { class: "result-title", text: record.title }),
         element("span", { class: "result-meta", text: metaLine(manifest, hit) }),
         excerptNode(record.blocks[block] || record.description, result.words),
       );
-      item.append(link);
       item.addEventListener("pointermove", () => this.active !== i && this.select(i));
       return item;
     });
-    this.list.replaceChildren(...this.items);
+    this.list.replaceChildren(...this.items.map((item) => element("li", { role: "presentation" }, [item])));
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
     const count = result.total;

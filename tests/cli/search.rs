@@ -170,6 +170,12 @@ fn typing_shows_results_and_the_keyboard_moves_through_them() {
         assert!(urls[..3].iter().all(|u| u.starts_with("/returns/")), "returns pages first: {urls:?}");
         let marks = browser.eval("return [...document.querySelectorAll('#opsbook-search-results mark')].map(m => m.textContent.toLowerCase())").await;
         assert!(marks.as_array().unwrap().iter().any(|m| m.as_str().unwrap().starts_with("return")), "{marks}");
+        // The open list passes axe: each option is the result's link, not a link inside an
+        // option (nested interactive controls).
+        let violations = browser.axe().await;
+        assert!(violations.is_empty(), "axe on the open results: {violations:?}");
+        let nested = browser.eval("return document.querySelectorAll('#opsbook-search-results [role=option] a').length").await;
+        assert_eq!(nested, json!(0));
 
         input.send_keys(&Key::Down.to_string()).await.unwrap();
         input.send_keys(&Key::Down.to_string()).await.unwrap();
