@@ -166,6 +166,8 @@ pub(crate) struct SectionView {
     pub url: String,
     pub subsections: Vec<EntryView>,
     pub pages: Vec<EntryView>,
+    /// Pages of the section left out of `pages` because the section's text links to them.
+    pub in_text: usize,
     /// All pages below the section, recursively.
     pub page_count: usize,
     pub pagination: Option<Pagination>,

@@ -139,8 +139,8 @@ impl Renderer<'_> {
         backlink_count.hash(h);
         supports.hash(h);
         process.hash(h);
-        if let Some(ListingInputs { n, shown, total, subsections }) = listing {
-            (n, total).hash(h);
+        if let Some(ListingInputs { n, shown, in_text, total, subsections }) = listing {
+            (n, total, in_text).hash(h);
             self.hash_summaries(shown, h);
             self.hash_summaries(subsections, h);
         }

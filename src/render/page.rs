@@ -28,7 +28,7 @@ pub(super) struct PageInputs<'r> {
     pub backlinks: Vec<PageId>,
     pub backlink_count: usize,
     /// Section pages only.
-    pub listing: Option<ListingInputs<'r>>,
+    pub listing: Option<ListingInputs>,
     /// The readiness dimensions whose `learn` links point at the page.
     pub supports: &'r [LinkView],
     /// Its governance facts, when it is a process.
@@ -36,10 +36,13 @@ pub(super) struct PageInputs<'r> {
 }
 
 /// What a section page's listing page `n` shows.
-pub(super) struct ListingInputs<'r> {
+pub(super) struct ListingInputs {
     pub n: usize,
     /// The pages listed on this listing page.
-    pub shown: &'r [PageId],
+    pub shown: Vec<PageId>,
+    /// Pages of the section left out because the section's own text links to them (an
+    /// authored table of the pages): only for a listing that fits on one page.
+    pub in_text: usize,
     /// How many pages the section lists in all.
     pub total: usize,
     /// The subsections' pages, listed on the first listing page only.
@@ -83,9 +86,23 @@ impl Renderer<'_> {
         backlinks.truncate(BACKLINK_LIMIT);
         let listing = page.is_index.then(|| {
             let section = &site.sections[page.section];
+            // A section whose text links to its pages (a table of them) does not list them
+            // again: the listing keeps the pages the text does not name. A listing of more
+            // than one page stays whole, so that its pages keep their numbers.
+            let (shown, in_text) = if section.pages.len() <= LISTING_PAGE_SIZE {
+                let named: HashSet<PageId> =
+                    input.graph.links[id].iter().filter_map(|l| l.target).collect();
+                let shown: Vec<PageId> =
+                    section.pages.iter().copied().filter(|p| !named.contains(p)).collect();
+                let in_text = section.pages.len() - shown.len();
+                (shown, in_text)
+            } else {
+                (window(&section.pages, n).to_vec(), 0)
+            };
             ListingInputs {
                 n,
-                shown: window(&section.pages, n),
+                shown,
+                in_text,
                 total: section.pages.len(),
                 subsections: if n == 1 {
                     section.subsections.iter().map(|&s| site.sections[s].page).collect()
@@ -197,7 +214,8 @@ impl Renderer<'_> {
             title: page.title.clone(),
             url,
             subsections: self.entries(&listing.subsections),
-            pages: self.entries(listing.shown),
+            pages: self.entries(&listing.shown),
+            in_text: listing.in_text,
             page_count: own.entry.page_count,
             pagination: pagination(base, listing.total, &page.path, listing.n),
         });

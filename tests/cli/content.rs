@@ -210,3 +210,39 @@ fn serving_a_vault_rebuilds_when_a_note_changes_and_not_for_its_tooling() {
     assert!(lines.contains("notes/pick/index.html"), "{lines}");
     assert!(!lines.contains("obsidian"), "{lines}");
 }
+
+/// A section whose text already links to its pages (an authored table) does not list them a
+/// second time: the automatic listing keeps only the pages the text does not name.
+#[test]
+fn a_section_lists_only_the_pages_its_text_does_not_link() {
+    let site = TestSite::empty();
+    site.write("opsbook.toml", "title = \"Lists\"\n");
+    site.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n\nThe handbook.\n");
+    site.write(
+        "content/ops/_index.md",
+        "+++\ntitle = \"Ops\"\n+++\n\n| Page | What |\n|---|---|\n| [[a]] | first |\n| [[b]] | second |\n",
+    );
+    for name in ["a", "b", "c"] {
+        site.write(
+            &format!("content/ops/{name}.md"),
+            &format!("+++\ntitle = \"Page {name}\"\n+++\n\nText.\n"),
+        );
+    }
+    site.run(&["build"]).ok();
+    let ops = site.read("public/ops/index.html");
+    let listing = &ops[ops.find("<h2 class=\"listing-heading\">").expect("a listing")..];
+    assert!(
+        listing.starts_with("<h2 class=\"listing-heading\">Other pages in Ops</h2>"),
+        "{listing}"
+    );
+    assert!(listing.contains(">Page c</a>"));
+    assert!(!listing.contains(">Page a</a>") && !listing.contains(">Page b</a>"), "{listing}");
+    // Linking the last one too leaves no listing at all.
+    site.write("content/ops/_index.md", "+++\ntitle = \"Ops\"\n+++\n\n[[a]], [[b]] and [[c]].\n");
+    site.run(&["build"]).ok();
+    assert!(!site.read("public/ops/index.html").contains("class=\"listing-heading\""));
+    // The sample's Fulfillment section has a table of all its pages: no second list.
+    let sample = TestSite::sample();
+    sample.run(&["build"]).ok();
+    assert!(!sample.read("public/fulfillment/index.html").contains("Pages in Fulfillment"));
+}
