@@ -290,7 +290,10 @@ class SearchPage {
     if (!query.trim() || !/[\p{L}\p{N}]/u.test(query)) {
       this.list.replaceChildren();
       this.filterBar.replaceChildren();
-      this.status.textContent = query.trim() ? "Type a word to search for." : "";
+      // An empty page says what to do rather than showing nothing.
+      this.status.textContent = query.trim()
+        ? "Type a word to search for."
+        : "Type what you are looking for: a process, a system, a person or a step. Results appear as you type.";
       this.more.hidden = true;
       return;
     }

@@ -236,6 +236,11 @@ fn the_search_page_runs_the_query_from_its_url() {
     runtime().block_on(async {
         let browser = Browser::start(&chromium, &driver, 1280, 900).await;
         let links = "return [...document.querySelectorAll('[data-search-results] a.result-title')].map(a => a.getAttribute('href'))";
+        // Without a query the page says what to do, not nothing.
+        browser.client.goto(&format!("{}/search/", server.base)).await.unwrap();
+        browser.wait_for("return document.querySelector('[data-search-status]').textContent !== ''").await;
+        let hint = browser.eval("return document.querySelector('[data-search-status]').textContent").await;
+        assert!(hint.as_str().unwrap().starts_with("Type what you are looking for"), "{hint}");
         browser.client.goto(&format!("{}/search/?q=returns", server.base)).await.unwrap();
         browser.wait_for("return document.querySelectorAll('[data-search-results] li').length > 0").await;
         let urls = browser.eval(links).await;
