@@ -55,6 +55,8 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/pagination.html",
     "partials/pager.html",
     "partials/toc.html",
+    "partials/toc-list.html",
+    "partials/toc-inline.html",
 );
 
 /// The built-in static files as a build writes them: the JavaScript without its comment

@@ -387,6 +387,52 @@ pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
+/// Below 1200 px there is no room for the contents beside the article: they are at its top,
+/// folded, and reach every heading; at desktop width they are beside it again.
+#[test]
+fn the_table_of_contents_is_reachable_on_a_phone_and_beside_the_article_on_a_desktop() {
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
+    let url = format!("{}/fulfillment/pick-pack-ship/", server.base);
+    let shown = |selector: &str| {
+        format!("return getComputedStyle(document.querySelector('{selector}')).display !== 'none'")
+    };
+    runtime().block_on(async {
+        let phone = Browser::start(&chromium, &driver, 390, 844).await;
+        phone.client.goto(&url).await.unwrap();
+        phone.wait_for("return document.readyState === 'complete'").await;
+        assert_eq!(phone.eval(&shown(".toc-inline")).await, json!(true));
+        assert_eq!(phone.eval(&shown("aside.toc")).await, json!(false));
+        phone
+            .client
+            .find(Locator::Css(".toc-inline summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let link = phone.client.find(Locator::Css(".toc-inline ol a")).await.unwrap();
+        let target = link.attr("href").await.unwrap().unwrap();
+        link.click().await.unwrap();
+        phone.wait_for(&format!("return location.hash === {}", json!(target))).await;
+        let top = format!(
+            "return document.getElementById({}).getBoundingClientRect().top",
+            json!(target.trim_start_matches('#'))
+        );
+        let y = phone.eval(&top).await.as_f64().unwrap();
+        assert!((0.0..300.0).contains(&y), "the heading is scrolled into view: {y}");
+        phone.close().await;
+
+        let desktop = Browser::start(&chromium, &driver, 1280, 900).await;
+        desktop.client.goto(&url).await.unwrap();
+        desktop.wait_for("return document.readyState === 'complete'").await;
+        assert_eq!(desktop.eval(&shown(".toc-inline")).await, json!(false));
+        assert_eq!(desktop.eval(&shown("aside.toc")).await, json!(true));
+        desktop.close().await;
+    });
+}
+
 /// A code block's copy button is shown without hovering (touch screens cannot hover) and
 /// copies where the clipboard API is missing (a page served over plain http), by selecting
 /// the code.
