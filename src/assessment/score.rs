@@ -50,21 +50,26 @@ pub struct NothingScored;
 pub fn visible(questionnaire: &Questionnaire, values: &[Option<Answer>]) -> Vec<bool> {
     let mut shown: Vec<bool> = Vec::with_capacity(questionnaire.questions.len());
     for question in &questionnaire.questions {
-        let visible = match question.show_if {
-            None => true,
-            Some(ShowIf { question: named, option }) => {
-                // Validation guarantees `named` is earlier; anything else counts as hidden.
-                shown.get(named).copied().unwrap_or(false)
-                    && match values.get(named) {
-                        Some(Some(Answer::Choice(chosen))) => *chosen == option,
-                        Some(Some(Answer::Multi(chosen))) => chosen.contains(&option),
-                        _ => false,
-                    }
-            }
-        };
-        shown.push(visible);
+        shown.push(asked(question, &shown, values));
     }
     shown
+}
+
+/// Whether `question` is asked, given whether the questions before it are (`shown`) and the
+/// answers.
+fn asked(question: &Question, shown: &[bool], values: &[Option<Answer>]) -> bool {
+    match question.show_if {
+        None => true,
+        Some(ShowIf { question: named, option }) => {
+            // Validation guarantees `named` is earlier; anything else counts as hidden.
+            shown.get(named).copied().unwrap_or(false)
+                && match values.get(named) {
+                    Some(Some(Answer::Choice(chosen))) => *chosen == option,
+                    Some(Some(Answer::Multi(chosen))) => chosen.contains(&option),
+                    _ => false,
+                }
+        }
+    }
 }
 
 /// The score of one answer, in [0, 100]; `None` when the answer does not fit the question's
@@ -177,17 +182,7 @@ pub fn prefill(
     }
     let mut shown: Vec<bool> = Vec::with_capacity(values.len());
     for (i, question) in questionnaire.questions.iter().enumerate() {
-        let visible = match question.show_if {
-            None => true,
-            Some(ShowIf { question: named, option }) => {
-                shown.get(named).copied().unwrap_or(false)
-                    && match values.get(named) {
-                        Some(Some(Answer::Choice(chosen))) => *chosen == option,
-                        Some(Some(Answer::Multi(chosen))) => chosen.contains(&option),
-                        _ => false,
-                    }
-            }
-        };
+        let visible = asked(question, &shown, &values);
         shown.push(visible);
         let e = evidence.get(i).and_then(|e| e.as_ref()).and_then(|e| e.value);
         if visible

@@ -127,6 +127,8 @@ pub(crate) struct Person {
     pub slug: String,
     pub owns: Vec<usize>,
     pub backs_up: Vec<usize>,
+    /// `owns` and `backs_up` together, most urgent first (see `urgency`).
+    pub involved: Vec<usize>,
 }
 
 /// A system named in a process's `systems`, with the processes that touch it.
@@ -149,6 +151,8 @@ pub struct Governance {
     pub(crate) people: Vec<Person>,
     /// Every system a process touches, by name.
     pub(crate) systems: Vec<System>,
+    /// The live processes on each [`List`], in its order (indexed by `List as usize`).
+    lists: [Vec<usize>; 5],
     pub(crate) findings: Vec<Finding>,
 }
 
@@ -254,6 +258,7 @@ pub(crate) fn facts(site: &Site, default_every: Period, today: Date) -> Governan
         gov.processes.push(process);
     }
     gov.index_names();
+    gov.lists = List::ALL.map(|list| gov.on(list));
     gov
 }
 
@@ -264,6 +269,7 @@ fn person<'m>(people: &'m mut HashMap<String, Person>, name: &str) -> &'m mut Pe
         slug: slug.clone(),
         owns: Vec::new(),
         backs_up: Vec::new(),
+        involved: Vec::new(),
     })
 }
 
@@ -290,6 +296,10 @@ impl Governance {
                     system.processes.push(i);
                 }
             }
+        }
+        for p in people.values_mut() {
+            p.involved = p.owns.iter().chain(&p.backs_up).copied().collect();
+            p.involved.sort_by_key(|&i| urgency(&self.processes[i], i));
         }
         self.people = people.into_values().collect();
         self.people.sort_by(|a, b| {
@@ -533,7 +543,12 @@ impl Health {
 
 impl Governance {
     /// The live processes (indexes into `processes`) on `list`, in its order.
-    pub(crate) fn list(&self, list: List) -> Vec<usize> {
+    pub(crate) fn list(&self, list: List) -> &[usize] {
+        &self.lists[list as usize]
+    }
+
+    /// Computes [`Governance::list`] (once, in `facts`).
+    fn on(&self, list: List) -> Vec<usize> {
         let mut out: Vec<usize> = (0..self.processes.len())
             .filter(|&i| self.processes[i].live && list.holds(&self.processes[i]))
             .collect();
@@ -541,12 +556,6 @@ impl Governance {
             out.sort_by_key(|&i| (self.processes[i].days_left, i));
         }
         out
-    }
-
-    /// `processes` (indexes) sorted most urgent first (see `urgency`).
-    pub(crate) fn by_urgency(&self, mut processes: Vec<usize>) -> Vec<usize> {
-        processes.sort_by_key(|&i| urgency(&self.processes[i], i));
-        processes
     }
 
     /// The health of the live processes among `processes` (all of them when `None`).

@@ -411,41 +411,23 @@ impl Renderer<'_> {
                 let view = ListPageView {
                     title: list.title(),
                     description: list.description(),
-                    rows: page::window(&all, *n).iter().map(|&i| self.row(i, None)).collect(),
+                    rows: page::window(all, *n).iter().map(|&i| self.row(i, None)).collect(),
                     total: all.len(),
                     pagination: pagination(base, all.len(), &list.dir(), *n),
                     links: self.links(),
                 };
                 page("governance-list.html", "list", json(&view))
             }
-            Origin::People(n) => {
-                let view = IndexView {
-                    title: "People",
-                    rows: page::window(&gov.people, *n)
-                        .iter()
-                        .map(|p| self.person_row(p))
-                        .collect(),
-                    total: gov.people.len(),
-                    pagination: pagination(base, gov.people.len(), OWNERS_DIR, *n),
-                    key_person_min: governance::KEY_PERSON_MIN,
-                    links: self.links(),
-                };
-                page("governance-people.html", "index", json(&view))
-            }
-            Origin::Systems(n) => {
-                let view = IndexView {
-                    title: "Systems",
-                    rows: page::window(&gov.systems, *n)
-                        .iter()
-                        .map(|s| self.system_row(s))
-                        .collect(),
-                    total: gov.systems.len(),
-                    pagination: pagination(base, gov.systems.len(), SYSTEMS_DIR, *n),
-                    key_person_min: governance::KEY_PERSON_MIN,
-                    links: self.links(),
-                };
-                page("governance-systems.html", "index", json(&view))
-            }
+            Origin::People(n) => page(
+                "governance-people.html",
+                "index",
+                json(&self.index("People", &gov.people, OWNERS_DIR, *n, |p| self.person_row(p))),
+            ),
+            Origin::Systems(n) => page(
+                "governance-systems.html",
+                "index",
+                json(&self.index("Systems", &gov.systems, SYSTEMS_DIR, *n, |s| self.system_row(s))),
+            ),
             Origin::Person(i, n) => {
                 page("governance-person.html", "person", json(&self.person_view(*i, *n)))
             }
@@ -460,6 +442,25 @@ impl Renderer<'_> {
                 ),
                 nav: Some(self.governance_nav()),
             },
+        }
+    }
+
+    /// Page `n` of the index of `items` (people or systems) below `dir`.
+    fn index<T, R>(
+        &self,
+        title: &'static str,
+        items: &[T],
+        dir: &str,
+        n: usize,
+        row: impl Fn(&T) -> R,
+    ) -> IndexView<R> {
+        IndexView {
+            title,
+            rows: page::window(items, n).iter().map(row).collect(),
+            total: items.len(),
+            pagination: pagination(&self.input.cfg.base_url, items.len(), dir, n),
+            key_person_min: governance::KEY_PERSON_MIN,
+            links: self.links(),
         }
     }
 
@@ -608,10 +609,10 @@ impl Renderer<'_> {
     fn person_view(&self, i: usize, n: usize) -> PersonView {
         let gov = self.gov();
         let person = &gov.people[i];
-        let all = gov.by_urgency(person.owns.iter().chain(&person.backs_up).copied().collect());
+        let all = &person.involved;
         let dir = governance::person_dir(&person.name);
         let base = &self.input.cfg.base_url;
-        let rows = page::window(&all, n)
+        let rows = page::window(all, n)
             .iter()
             .map(|&p| {
                 let role = if person.owns.contains(&p) { "Owner" } else { "Backup" };
@@ -619,7 +620,7 @@ impl Renderer<'_> {
             })
             .collect();
         let mut systems: Vec<&str> = Vec::new();
-        for &p in &all {
+        for &p in all {
             for s in &gov.processes[p].systems {
                 if !systems
                     .iter()

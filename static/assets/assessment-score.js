@@ -41,20 +41,16 @@ function rank(impact) {
 
 /** Which questions are asked, given the answers: one boolean per question. */
 export function visible(questionnaire, values) {
-  const questions = questionnaire.questions;
   const shown = [];
-  for (const question of questions) {
-    const condition = question.show_if;
-    let asked = true;
-    if (condition) {
-      // Validation guarantees the named question is earlier; anything else counts as hidden.
-      const named = condition.question;
-      const answer = values[named];
-      asked = shown[named] === true && chosen(questions[named], answer).includes(condition.option);
-    }
-    shown.push(asked);
-  }
+  for (const question of questionnaire.questions) shown.push(asked(questionnaire.questions, question, shown, values));
   return shown;
+}
+
+/** Whether `question` is asked, given whether the questions before it are (`shown`). */
+function asked(questions, question, shown, values) {
+  const condition = question.show_if;
+  // Validation guarantees the named question is earlier; anything else counts as hidden.
+  return !condition || (shown[condition.question] === true && chosen(questions[condition.question], values[condition.question]).includes(condition.option));
 }
 
 /** The score of one answer, in [0, 100]; null when unanswered or the answer does not fit. */
@@ -136,11 +132,10 @@ export function prefill(questionnaire, values, evidence = [], prefilled = []) {
   const flags = questions.map((_, i) => prefilled.includes(i));
   const shown = [];
   questions.forEach((q, i) => {
-    const c = q.show_if;
-    const asked = !c || (shown[c.question] === true && chosen(questions[c.question], out[c.question]).includes(c.option));
-    shown.push(asked);
+    const ask = asked(questions, q, shown, out);
+    shown.push(ask);
     const e = evidence[i]?.value;
-    if (asked && out[i] === null && q.evidence?.prefill && e != null) {
+    if (ask && out[i] === null && q.evidence?.prefill && e != null) {
       const answer = closestAnswer(q, e);
       if (answer !== null) {
         out[i] = answer;
