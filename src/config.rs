@@ -22,6 +22,7 @@ pub struct Config {
     pub language: String,
     pub base_url: BaseUrl,
     pub markdown: MarkdownConfig,
+    pub links: LinksConfig,
     pub governance: GovernanceConfig,
     pub search: SearchConfig,
     pub assessment: AssessmentConfig,
@@ -95,6 +96,13 @@ pub struct SearchConfig {
 #[derive(Debug, Clone, Default)]
 pub struct MarkdownConfig {
     pub unsafe_html: bool,
+}
+
+/// What a link to nothing is: an error (the default), or, for a wiki being brought in, a
+/// warning, with the link rendered as broken (`[links] broken = "warn"`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LinksConfig {
+    pub broken_warn: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -206,6 +214,7 @@ struct RawConfig {
     description: Option<String>,
     language: Option<String>,
     unsafe_html: Option<bool>,
+    broken: Option<String>,
     review_every: Option<String>,
     strict: Option<bool>,
     git_dates: Option<bool>,
@@ -233,18 +242,21 @@ const TOP_KEYS: &[&str] = &[
     "edit_url",
     "language",
     "markdown",
+    "links",
     "governance",
     "search",
     "assessment",
     "extra",
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
+const LINKS_KEYS: &[&str] = &["broken"];
 const GOVERNANCE_KEYS: &[&str] = &["review_every", "strict", "git_dates"];
 const SEARCH_KEYS: &[&str] = &["enabled"];
 const ASSESSMENT_KEYS: &[&str] = &["questionnaire"];
 /// The tables of `opsbook.toml` whose keys are checked, with their keys.
 const SUB_TABLES: &[(&str, &[&str])] = &[
     ("markdown", MARKDOWN_KEYS),
+    ("links", LINKS_KEYS),
     ("governance", GOVERNANCE_KEYS),
     ("search", SEARCH_KEYS),
     ("assessment", ASSESSMENT_KEYS),
@@ -325,6 +337,7 @@ impl Config {
                 description: read(src, Some(top), "description", diags),
                 language: read(src, Some(top), "language", diags),
                 unsafe_html: read(src, sub("markdown"), "unsafe_html", diags),
+                broken: read(src, sub("links"), "broken", diags),
                 review_every: read(src, sub("governance"), "review_every", diags),
                 strict: read(src, sub("governance"), "strict", diags),
                 git_dates: read(src, sub("governance"), "git_dates", diags),
@@ -398,6 +411,24 @@ impl Config {
                 );
                 Period::parse("180d").expect("the default period is valid")
             }),
+        };
+
+        let broken_warn = match raw.broken.as_deref() {
+            None | Some("error") => false,
+            Some("warn") => true,
+            Some(other) => {
+                let span = toml_input::get(top, "links")
+                    .and_then(|l| l.get_ref().as_table())
+                    .and_then(|l| toml_input::get(l, "broken"))
+                    .map(|v| v.span())
+                    .unwrap_or(0..0);
+                diags.push(
+                    source
+                        .error(span, format!("`broken` is \"error\" or \"warn\", not \"{other}\""))
+                        .with_help("\"warn\" reports broken links as warnings and marks them on the page (for a wiki being brought in)"),
+                );
+                false
+            }
         };
 
         let content =
@@ -494,6 +525,7 @@ impl Config {
             language,
             base_url,
             markdown: MarkdownConfig { unsafe_html: raw.unsafe_html.unwrap_or(false) },
+            links: LinksConfig { broken_warn },
             governance: GovernanceConfig {
                 review_every,
                 strict: raw.strict.unwrap_or(false),

@@ -90,7 +90,7 @@ pub(crate) fn link(
     let plan = Plan::new(cfg, &site, theme, assets, found.as_ref(), &governance, diags);
     let files = plan.paths();
     timer.lap("plan");
-    let graph = links::link(&site, &cfg.base_url, &files, diags);
+    let graph = links::link(&site, &cfg.base_url, &files, cfg.links.broken_warn, diags);
     timer.lap("link");
     let assessment = found.and_then(|found| load_assessment(cfg, &site, &files, &found, diags));
     timer.lap("assessment");

@@ -319,7 +319,10 @@ impl Reader<'_> {
             }
             macro_rules! set {
                 ($field:ident, $name:literal, $conv:expr) => {{
-                    if let Some(v) = $conv(self, r, $name, value, diags) {
+                    // An empty YAML value (`description:`) is the same as a missing key, as
+                    // in Obsidian and Hugo (DESIGN section 13).
+                    if value.is_null() {
+                    } else if let Some(v) = $conv(self, r, $name, value, diags) {
                         fm.$field = Some(v);
                         fm.spans.insert($name, value_range.clone());
                     }
@@ -349,6 +352,7 @@ impl Reader<'_> {
                 "systems" => set!(systems, "systems", Reader::strings),
                 "kind" => set!(kind, "kind", Reader::string),
                 "cascade" => match value {
+                    Json::Null => {}
                     Json::Object(_) => {
                         // Both readers keep a top-level table's entries, each at its own place.
                         let entries = children.unwrap_or_default();
@@ -650,6 +654,20 @@ mod tests {
         assert_eq!(page.owner.as_deref(), Some("Sam"));
         assert_eq!(page.kind.as_deref(), Some("process"));
         assert!(page.title.is_none());
+    }
+
+    #[test]
+    fn empty_yaml_values_are_missing_keys() {
+        // Obsidian's properties panel leaves `description:` and `tags:` empty.
+        let (fm, diags) = read(
+            "---\ntitle: Pick\ndescription:\ntags:\nowner: ~\nreviewed:\ndraft:\ncascade:\nsla:\n---\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(fm.title.as_deref(), Some("Pick"));
+        assert!(fm.description.is_none() && fm.tags.is_none() && fm.owner.is_none());
+        assert!(fm.reviewed.is_none() && fm.draft.is_none() && fm.cascade.is_none());
+        assert!(!fm.spans.contains_key("description"));
+        assert_eq!(fm.extra.get("sla"), Some(&Json::Null));
     }
 
     #[test]

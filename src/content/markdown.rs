@@ -11,11 +11,10 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use super::obsidian;
 use super::slug::slugify;
 
 /// The marker byte around link placeholders in rendered HTML.
@@ -48,6 +47,8 @@ pub struct LinkRef {
     pub image: bool,
     /// Whether the author wrote the link text (`[[a|text]]`, `[text](a.md)`).
     pub has_label: bool,
+    /// `![[Note]]`: the note (or its section) is shown in place, not linked.
+    pub embed: bool,
     /// Byte range of the whole link in the file.
     pub range: Range<usize>,
 }
@@ -71,8 +72,11 @@ pub struct Parsed {
     pub word_count: usize,
     /// The first paragraph as plain text, shortened.
     pub summary: String,
-    /// Ids other than headings that links may target (footnotes, raw HTML ids).
+    /// Ids other than headings that links may target (footnotes, raw HTML ids, block ids).
     pub anchors: Vec<String>,
+    /// `^block-id`s, with the byte range of each in the file (a clash with a heading id is
+    /// reported by the link stage).
+    pub block_ids: Vec<(String, Range<usize>)>,
     /// A hash of everything above that a page's own rendering shows (HTML, headings,
     /// summary, words), so the dev server can tell whether the page changed.
     pub hash: u64,
@@ -131,8 +135,30 @@ const SUMMARY_CHARS: usize = 240;
 /// Parses one page body. `body` is the Markdown, `offset` its byte offset in the file.
 pub(crate) fn parse(body: &str, offset: usize, opts: MarkdownOptions) -> Parsed {
     let mut state = State::new(opts);
-    let parser = Parser::new_ext(body, options()).into_offset_iter();
-    let mut events: Vec<(Event<'_>, Range<usize>)> = parser.collect();
+    // Obsidian's `%%comments%%` go before parsing; ranges are mapped back to the file.
+    let (body, cuts) = obsidian::strip_comments(body);
+    let parser = Parser::new_ext(&body, options()).into_offset_iter();
+    let events: Vec<(Event<'_>, Range<usize>)> = if cuts.is_empty() {
+        parser.collect()
+    } else {
+        parser
+            .map(|(e, r)| (e, obsidian::original(&cuts, r.start)..obsidian::original(&cuts, r.end)))
+            .collect()
+    };
+    // Safe by default: raw HTML is shown as text, as Hugo does. After this, every HTML event
+    // is one this stage wrote (callouts, embeds) or one the author may write.
+    let events = if opts.unsafe_html {
+        events
+    } else {
+        events
+            .into_iter()
+            .map(|(e, r)| match e {
+                Event::Html(html) | Event::InlineHtml(html) => (Event::Text(html), r),
+                other => (other, r),
+            })
+            .collect()
+    };
+    let mut events = obsidian::callouts(obsidian::merge_text(events));
     if opts.h1_is_title {
         state.take_leading_h1(&mut events);
     }
@@ -163,6 +189,13 @@ struct State<'a> {
     /// Per open link: the HTML that closes it (`None`: pulldown-cmark's own end tag), and
     /// whether its text is the target's title, filled in later.
     open_links: Vec<(Option<&'static str>, bool)>,
+    /// Where each open paragraph and list item starts in the output buffer, so that a
+    /// `^block-id` at its end can give it an id.
+    block_starts: Vec<usize>,
+    /// Whether a paragraph is open (an embed closes it around itself).
+    open_paragraph: bool,
+    /// Whether a note was embedded (then empty paragraphs left around embeds go).
+    embedded: bool,
 }
 
 impl<'a> State<'a> {
@@ -181,7 +214,47 @@ impl<'a> State<'a> {
             in_paragraph: false,
             paragraph: String::new(),
             open_links: Vec::new(),
+            block_starts: Vec::new(),
+            open_paragraph: false,
+            embedded: false,
         }
+    }
+
+    /// The buffer events go to now.
+    fn buffer(&self) -> &Vec<Event<'a>> {
+        if self.in_footnote > 0 { &self.footnotes } else { &self.out }
+    }
+
+    /// Closes a paragraph or list item (`tag`): when its text ends with ` ^block-id`, the id
+    /// goes on the element and the marker out of the text.
+    fn block_id(&mut self, tag: &str, range: Range<usize>) {
+        let Some(start) = self.block_starts.pop() else { return };
+        let footnote = self.in_footnote > 0;
+        let buffer = if footnote { &mut self.footnotes } else { &mut self.out };
+        let Some(Event::Text(last)) = buffer.last() else { return };
+        let Some((before, id)) = obsidian::block_id(last) else { return };
+        let (before, id) = (before.to_string(), id.to_string());
+        let marker_len = last.len() - before.len();
+        if before.is_empty() {
+            buffer.pop();
+        } else if let Some(Event::Text(last)) = buffer.last_mut() {
+            *last = CowStr::from(before);
+        }
+        if start < buffer.len() {
+            let mut open = format!("<{tag} id=\"");
+            let _ = escape_html(&mut open, &id);
+            open.push_str("\">");
+            buffer[start] = Event::Html(open.into());
+        }
+        // The search text does not carry the marker either.
+        let trimmed = self.block.trim_end().len();
+        if let Some(cut) = trimmed.checked_sub(marker_len.min(trimmed))
+            && self.block[cut..trimmed].trim_start().starts_with('^')
+        {
+            self.block.truncate(cut);
+        }
+        self.parsed.block_ids.push((id.clone(), range));
+        self.parsed.anchors.push(id);
     }
 
     /// Removes a leading `# heading` and keeps its text as the title.
@@ -268,16 +341,25 @@ impl<'a> State<'a> {
                     return;
                 }
                 self.text(&text);
-                self.emit(Event::Text(text));
+                match obsidian::highlights(&text).filter(|_| !self.in_code) {
+                    Some(pieces) => {
+                        for (piece, marked) in pieces {
+                            let piece = CowStr::from(piece.to_string());
+                            if marked {
+                                self.emit(Event::InlineHtml("<mark>".into()));
+                                self.emit(Event::Text(piece));
+                                self.emit(Event::InlineHtml("</mark>".into()));
+                            } else {
+                                self.emit(Event::Text(piece));
+                            }
+                        }
+                    }
+                    None => self.emit(Event::Text(text)),
+                }
             }
             Event::Code(code) => {
                 self.text(&code);
                 self.emit(Event::Code(code));
-            }
-            Event::Html(html) | Event::InlineHtml(html) if !self.opts.unsafe_html => {
-                // Safe by default: raw HTML is shown as text, as Hugo does.
-                self.text(&html);
-                self.emit(Event::Text(html));
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 collect_html_ids(&html, &mut self.parsed.anchors);
@@ -289,9 +371,17 @@ impl<'a> State<'a> {
             }
             Event::Start(Tag::Paragraph) => {
                 self.in_paragraph = self.first_paragraph.is_none() && self.in_footnote == 0;
+                self.block_starts.push(self.buffer().len());
+                self.open_paragraph = true;
+                self.emit(event);
+            }
+            Event::Start(Tag::Item) => {
+                self.block_starts.push(self.buffer().len());
                 self.emit(event);
             }
             Event::End(TagEnd::Paragraph) => {
+                self.open_paragraph = false;
+                self.block_id("p", range);
                 if self.in_paragraph {
                     let text = std::mem::take(&mut self.paragraph);
                     if !text.trim().is_empty() {
@@ -311,18 +401,6 @@ impl<'a> State<'a> {
                 self.soft_break();
                 self.emit(event);
             }
-            Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = callout(kind);
-                self.emit(Event::Html(
-                    format!(
-                        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{label}</p>\n"
-                    )
-                    .into(),
-                ));
-            }
-            Event::End(TagEnd::BlockQuote(Some(_))) => {
-                self.emit(Event::Html("</div>\n".into()));
-            }
             Event::Start(Tag::Table(_)) => {
                 self.emit(Event::Html("<div class=\"table-wrap\">".into()));
                 self.emit(event);
@@ -340,7 +418,12 @@ impl<'a> State<'a> {
                 self.emit(event);
                 self.in_footnote = self.in_footnote.saturating_sub(1);
             }
-            Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(None)) => {
+            Event::End(TagEnd::Item) => {
+                self.block_id("li", range);
+                self.soft_break();
+                self.emit(event);
+            }
+            Event::End(TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
                 self.soft_break();
                 self.emit(event);
             }
@@ -457,6 +540,7 @@ impl<'a> State<'a> {
             wiki,
             image: false,
             has_label,
+            embed: false,
             range,
         });
         let mut open = format!("<a href=\"{MARKER}{n}{MARKER}\"");
@@ -481,12 +565,9 @@ impl<'a> State<'a> {
     ) where
         I: Iterator<Item = (Event<'a>, Range<usize>)>,
     {
-        let blocked = !self.opts.unsafe_html && is_script_image_url(&dest);
-        if !blocked
-            && (dest.is_empty()
-                || is_external(&dest)
-                || matches!(link_type, LinkType::WikiLink { .. }))
-        {
+        let wiki = matches!(link_type, LinkType::WikiLink { .. });
+        let blocked = !wiki && !self.opts.unsafe_html && is_script_image_url(&dest);
+        if !blocked && (dest.is_empty() || !wiki && is_external(&dest)) {
             self.emit(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             return;
         }
@@ -509,12 +590,18 @@ impl<'a> State<'a> {
             self.emit(Event::Text(alt.into()));
             return;
         }
+        if wiki {
+            let pothole = matches!(link_type, LinkType::WikiLink { has_pothole: true });
+            self.wiki_embed(&dest, pothole.then_some(alt.as_str()), range);
+            return;
+        }
         let n = self.parsed.links.len();
         self.parsed.links.push(LinkRef {
             target: dest.to_string(),
             wiki: false,
             image: true,
             has_label: true,
+            embed: false,
             range,
         });
         let mut html = format!("<img src=\"{MARKER}{n}{MARKER}\" alt=\"");
@@ -530,6 +617,74 @@ impl<'a> State<'a> {
         self.emit(Event::InlineHtml(html.into()));
     }
 
+    /// `![[target]]` (`label` is what follows `|`): an image with an optional size
+    /// (`|300`, `|300x200`), a link to another attachment, or a note (or one of its sections)
+    /// shown in place. An embedded note is a block: an open paragraph is closed around it.
+    fn wiki_embed(&mut self, dest: &str, label: Option<&str>, range: Range<usize>) {
+        let n = self.parsed.links.len();
+        let file = dest.split('#').next().unwrap_or(dest);
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let kind = attachment_kind(name);
+        self.parsed.links.push(LinkRef {
+            target: dest.to_string(),
+            wiki: true,
+            image: kind == Some(Attachment::Image),
+            has_label: kind.is_some() || label.is_some(),
+            embed: kind.is_none(),
+            range,
+        });
+        match kind {
+            Some(Attachment::Image) => {
+                let size = label.and_then(image_size);
+                let alt = match label {
+                    Some(label) if size.is_none() => label,
+                    _ => name.rsplit_once('.').map_or(name, |(stem, _)| stem),
+                };
+                let mut html = format!("<img src=\"{MARKER}{n}{MARKER}\" alt=\"");
+                let _ = escape_html(&mut html, alt);
+                html.push('"');
+                if let Some((width, height)) = size {
+                    html.push_str(&format!(" width=\"{width}\""));
+                    if let Some(height) = height {
+                        html.push_str(&format!(" height=\"{height}\""));
+                    }
+                }
+                html.push_str(" loading=\"lazy\">");
+                self.text(alt);
+                self.emit(Event::InlineHtml(html.into()));
+            }
+            Some(Attachment::File) => {
+                let text = label.unwrap_or(name);
+                let mut html = format!("<a class=\"attachment\" href=\"{MARKER}{n}{MARKER}\">");
+                let _ = escape_html(&mut html, text);
+                html.push_str("</a>");
+                self.text(text);
+                self.emit(Event::InlineHtml(html.into()));
+            }
+            None => {
+                self.embedded = true;
+                let mut html = String::new();
+                if self.open_paragraph {
+                    html.push_str("</p>\n");
+                }
+                html.push_str(&format!(
+                    "<div class=\"embed\"><p class=\"embed-source\"><a href=\"{MARKER}{n}{MARKER}\">"
+                ));
+                match label {
+                    Some(label) => {
+                        let _ = escape_html(&mut html, label);
+                    }
+                    None => html.push_str(&format!("{MARKER}T{n}{MARKER}")),
+                }
+                html.push_str(&format!("</a></p>\n{MARKER}E{n}{MARKER}</div>\n"));
+                if self.open_paragraph {
+                    html.push_str("<p>");
+                }
+                self.emit(Event::Html(html.into()));
+            }
+        }
+    }
+
     fn finish(mut self) -> Parsed {
         self.flush_block();
         let mut html = String::with_capacity(self.out.len() * 24);
@@ -538,6 +693,10 @@ impl<'a> State<'a> {
             html.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n");
             pulldown_cmark::html::push_html(&mut html, self.footnotes.into_iter());
             html.push_str("</section>\n");
+        }
+        if self.embedded {
+            // An embed alone in its paragraph left it empty on both sides.
+            html = html.replace("<p></p>\n", "");
         }
         self.parsed.html = html;
         self.parsed.summary = shorten(self.first_paragraph.as_deref().unwrap_or(""), SUMMARY_CHARS);
@@ -554,6 +713,43 @@ impl<'a> State<'a> {
     }
 }
 
+/// What a file that is not a note is, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Attachment {
+    Image,
+    File,
+}
+
+/// `Some` for a file name with an extension other than `.md`: an image or another file.
+pub(crate) fn attachment_kind(name: &str) -> Option<Attachment> {
+    let (_, ext) = name.rsplit_once('.')?;
+    let ext = ext.to_ascii_lowercase();
+    if ext == "md" || ext.is_empty() || !ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(match ext.as_str() {
+        "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "avif" | "bmp" | "ico" => {
+            Attachment::Image
+        }
+        _ => Attachment::File,
+    })
+}
+
+/// `300` or `300x200`: an embedded image's width and height.
+fn image_size(label: &str) -> Option<(u32, Option<u32>)> {
+    let label = label.trim();
+    let (w, h) = match label.split_once('x') {
+        Some((w, h)) => (w, Some(h)),
+        None => (label, None),
+    };
+    let w: u32 = w.parse().ok()?;
+    let h = match h {
+        Some(h) => Some(h.parse().ok()?),
+        None => None,
+    };
+    Some((w, h))
+}
+
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -562,16 +758,6 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
-    }
-}
-
-fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
-    match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
     }
 }
 
@@ -791,7 +977,7 @@ mod tests {
         let p = md(
             "> [!WARNING]\n> Cutoff is 2pm.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\nNote[^1] \"quoted\" -- ~~old~~\n\n[^1]: The note.\n",
         );
-        assert!(p.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"));
+        assert!(p.html.contains("<div class=\"callout callout-warning\" data-callout=\"warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"), "{}", p.html);
         assert!(p.html.contains("<div class=\"table-wrap\"><table>"));
         assert!(p.html.contains(
             "<li><input type=\"checkbox\" class=\"task-box\" disabled checked aria-label=\"Done\"> done</li>"
@@ -820,6 +1006,76 @@ mod tests {
     fn code_keeps_its_language_class() {
         let p = md("```csv\nsku,qty\n```\n");
         assert!(p.html.contains("<pre><code class=\"language-csv\">sku,qty\n</code></pre>"));
+    }
+
+    #[test]
+    fn obsidian_callouts_take_a_title_any_kind_and_folding() {
+        let cases = [
+            (
+                "> [!tip]- Cut-off times\n> Ship by *2pm*.\n",
+                "<details class=\"callout callout-tip\" data-callout=\"tip\"><summary class=\"callout-title\">Cut-off times</summary>\n<p>Ship by <em>2pm</em>.</p>\n</details>\n",
+            ),
+            (
+                "> [!faq]+\n> Ask Dana.\n",
+                "<details class=\"callout callout-important\" data-callout=\"faq\" open><summary class=\"callout-title\">Faq</summary>\n<p>Ask Dana.</p>\n</details>\n",
+            ),
+            (
+                "> [!NOTE] Before you start\n> Log in.\n",
+                "<div class=\"callout callout-note\" data-callout=\"note\" role=\"note\"><p class=\"callout-title\">Before you start</p>\n<p>Log in.</p>\n</div>\n",
+            ),
+            (
+                "> [!danger] <b>x</b>\n",
+                "<div class=\"callout callout-caution\" data-callout=\"danger\" role=\"note\"><p class=\"callout-title\">&lt;b&gt;x&lt;/b&gt;</p>\n</div>\n",
+            ),
+            (
+                "> [link] not a callout\n",
+                "<blockquote>\n<p>[link] not a callout</p>\n</blockquote>\n",
+            ),
+        ];
+        for (text, html) in cases {
+            assert_eq!(md(text).html, html, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn comments_highlights_and_block_ids() {
+        let p = md(
+            "Keep %%not this%% ==this== and `==code==`.\n\nRefunds in 5 days. ^refund-sla\n\n- step one ^s1\n- two\n",
+        );
+        assert_eq!(
+            p.html,
+            "<p>Keep  <mark>this</mark> and <code>==code==</code>.</p>\n<p id=\"refund-sla\">Refunds in 5 days.</p>\n<ul>\n<li id=\"s1\">step one</li>\n<li>two</li>\n</ul>\n"
+        );
+        assert_eq!(p.anchors, ["refund-sla", "s1"]);
+        assert!(p.blocks.iter().all(|b| !b.text.contains('^')), "{:?}", p.blocks);
+        // Link ranges point into the file, comments and all.
+        let text = "%%a [[x]] b%% see [[y]]\n";
+        let p = md(text);
+        assert_eq!(p.links.len(), 1);
+        assert_eq!(&text[p.links[0].range.clone()], "[[y]]");
+        // Raw HTML stays text in safe mode, even inside a callout title.
+        assert!(!md("> [!tip] <script>x</script>\n").html.contains("<script>"));
+    }
+
+    #[test]
+    fn wiki_embeds_are_images_files_or_notes() {
+        let p =
+            md("![[diagram.png|300]] ![[a/b.JPG|120x80]] ![[plan.pdf]]\n\n![[Returns#Refunds]]\n");
+        let links: Vec<_> =
+            p.links.iter().map(|l| (l.target.as_str(), l.image, l.embed, l.has_label)).collect();
+        assert_eq!(
+            links,
+            [
+                ("diagram.png", true, false, true),
+                ("a/b.JPG", true, false, true),
+                ("plan.pdf", false, false, true),
+                ("Returns#Refunds", false, true, false),
+            ]
+        );
+        assert_eq!(
+            p.html,
+            "<p><img src=\"\u{1A}0\u{1A}\" alt=\"diagram\" width=\"300\" loading=\"lazy\"> <img src=\"\u{1A}1\u{1A}\" alt=\"b\" width=\"120\" height=\"80\" loading=\"lazy\"> <a class=\"attachment\" href=\"\u{1A}2\u{1A}\">plan.pdf</a></p>\n<div class=\"embed\"><p class=\"embed-source\"><a href=\"\u{1A}3\u{1A}\">\u{1A}T3\u{1A}</a></p>\n\u{1A}E3\u{1A}</div>\n"
+        );
     }
 
     #[test]

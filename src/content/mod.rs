@@ -6,6 +6,7 @@
 pub(crate) mod frontmatter;
 pub mod load;
 pub(crate) mod markdown;
+pub(crate) mod obsidian;
 pub mod site;
 pub(crate) mod slug;
 pub(crate) mod yaml;

@@ -179,26 +179,61 @@ pub fn assemble(
             }
         }
     }
-    // Each folder's section page; two in one folder is an error naming both.
+    // Each folder's section page: the first of `_index.md`, `index.md`, `README.md` (as on
+    // GitHub); the others stay ordinary pages, with a warning.
+    let rank = |name: &str| INDEX_NAMES.iter().position(|n| name.eq_ignore_ascii_case(n));
     for (i, (doc, _)) in docs.iter().enumerate() {
         let (dir, name) = split_rel(&doc.rel);
-        if !INDEX_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
-            continue;
-        }
+        let Some(r) = rank(name) else { continue };
         let slot = dirs.get_mut(dir).expect("every document's folder was registered");
         match slot {
-            None => *slot = Some(i),
-            Some(first) => diags.push(
-                Diagnostic::error(
+            Some(first) if rank(split_rel(&docs[*first].0.rel).1) <= Some(r) => {}
+            _ => *slot = Some(i),
+        }
+    }
+    for (i, (doc, _)) in docs.iter().enumerate() {
+        let (dir, name) = split_rel(&doc.rel);
+        if let (Some(_), Some(Some(chosen))) = (rank(name), dirs.get(dir))
+            && *chosen != i
+        {
+            let chosen = &docs[*chosen].0.rel;
+            diags.push(
+                Diagnostic::warning(
                     Some(Span::file(&doc.file)),
                     format!(
-                        "two section pages in one folder: {} and {}",
-                        docs[*first].0.rel, doc.rel
+                        "{} is the section page of {}; {} is an ordinary page",
+                        split_rel(chosen).1,
+                        if dir.is_empty() { "the site".to_string() } else { format!("{dir}/") },
+                        doc.rel
                     ),
                 )
-                .with_help("keep one of _index.md, index.md and README.md per folder"),
-            ),
+                .with_help("of _index.md, index.md and README.md in one folder, the first is the section page"),
+            );
         }
+    }
+    // `name.md` beside a folder `name/` without a section page of its own becomes that
+    // folder's page (handbooks write `benefits.md` next to `benefits/`).
+    let beside: HashMap<(&str, String), usize> = docs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (doc, _))| {
+            let (dir, name) = split_rel(&doc.rel);
+            let stem = name.strip_suffix(".md")?;
+            (rank(name).is_none()).then(|| ((dir, slugify(stem)), i))
+        })
+        .collect();
+    let mut folder_pages: Vec<(String, usize)> = Vec::new();
+    for (dir, index) in &dirs {
+        if index.is_some() || dir.is_empty() {
+            continue;
+        }
+        let (parent, folder) = split_rel(dir);
+        if let Some(&i) = beside.get(&(parent, slugify(folder))) {
+            folder_pages.push((dir.clone(), i));
+        }
+    }
+    for (dir, i) in folder_pages {
+        dirs.insert(dir, Some(i));
     }
 
     // Cascades, top-down: a section's cascade fills what its own cascade leaves unset.
@@ -296,9 +331,6 @@ pub fn assemble(
     for slot in docs.iter_mut() {
         let Some((doc, parsed)) = slot.take() else { continue };
         let (dir, file_name) = split_rel(&doc.rel);
-        if INDEX_NAMES.contains(&file_name.to_ascii_lowercase().as_str()) {
-            continue; // a second section page, already reported
-        }
         let Some(&section) = section_of_dir.get(dir) else {
             site.unpublished.insert(doc.rel.clone());
             continue;
@@ -587,6 +619,7 @@ mod tests {
     use super::*;
     use crate::content::frontmatter;
     use crate::content::markdown::{self, MarkdownOptions};
+    use crate::diagnostics::Severity;
 
     fn doc(rel: &str, text: &str) -> (SourceDoc, Arc<Parsed>) {
         let mut diags = Diagnostics::new();
@@ -688,14 +721,72 @@ mod tests {
     }
 
     #[test]
-    fn two_section_pages_in_one_folder_is_an_error() {
-        let (_, diags) =
-            build(vec![doc("ops/_index.md", "x\n"), doc("ops/README.md", "y\n")], false);
-        assert_eq!(diags.len(), 1);
-        assert!(
-            diags[0].message.contains("ops/README.md")
-                && diags[0].message.contains("ops/_index.md")
+    fn of_several_section_pages_the_first_in_order_wins_and_the_others_are_pages() {
+        // Walk order puts README.md before _index.md and index.md: the rank decides.
+        let (site, diags) = build(
+            vec![
+                doc("ops/README.md", "# Read me\n"),
+                doc("ops/_index.md", "# Ops\n"),
+                doc("ops/index.md", "# Index\n"),
+                doc("team/README.md", "# Team\n"),
+                doc("team/index.md", "# Team index\n"),
+            ],
+            false,
         );
+        assert_eq!(
+            paths(&site),
+            [
+                ("", "Home"),
+                ("ops/", "Ops"),
+                ("ops/index/", "Index"),
+                ("ops/readme/", "Read me"),
+                ("team/", "Team index"),
+                ("team/readme/", "Team"),
+            ]
+        );
+        let messages: Vec<_> = diags.iter().map(|d| (d.severity, d.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    Severity::Warning,
+                    "_index.md is the section page of ops/; ops/README.md is an ordinary page"
+                ),
+                (
+                    Severity::Warning,
+                    "_index.md is the section page of ops/; ops/index.md is an ordinary page"
+                ),
+                (
+                    Severity::Warning,
+                    "index.md is the section page of team/; team/README.md is an ordinary page"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_page_beside_a_folder_without_a_section_page_becomes_its_page() {
+        let (site, diags) = build(
+            vec![
+                doc("people/benefits.md", "# Benefits\n"),
+                doc("people/benefits/dental.md", "# Dental\n"),
+                doc("people/Style Guide.md", "# Style\n"),
+                doc("people/style_guide/voice.md", "# Voice\n"),
+                doc("people/hiring.md", "# Hiring\n"),
+                doc("people/hiring/_index.md", "# Hiring section\n"),
+            ],
+            false,
+        );
+        // `hiring/` has its own section page, so hiring.md is an ordinary page at that URL.
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("both map to the URL /people/hiring/"));
+        let benefits = site.pages.iter().find(|p| p.rel == "people/benefits.md").unwrap();
+        assert!(benefits.is_index);
+        assert_eq!(benefits.path, "people/benefits/");
+        let dental = site.pages.iter().find(|p| p.title == "Dental").unwrap();
+        assert_eq!(site.pages[site.sections[dental.section].page].rel, "people/benefits.md");
+        let style = site.pages.iter().find(|p| p.rel == "people/Style Guide.md").unwrap();
+        assert_eq!((style.is_index, style.path.as_str()), (true, "people/style-guide/"));
     }
 
     #[test]

@@ -179,6 +179,12 @@ pub(crate) fn system_dir(name: &str) -> String {
 
 /// The dashboard's folder below the base URL.
 pub(crate) const DIR: &str = "governance/";
+
+/// Whether the site has a dashboard: it has processes, or broken links are warnings (a wiki
+/// being brought in), which the dashboard lists.
+pub(crate) fn has_dashboard(gov: &Governance, broken_warn: bool) -> bool {
+    !gov.processes.is_empty() || broken_warn
+}
 /// The folder of the people index and of every person's page.
 pub(crate) const OWNERS_DIR: &str = "governance/owners/";
 /// The folder of the systems index and of every system's page.

@@ -2,6 +2,7 @@
 //! after resolution (Zola's `fill_backlinks`), in reading order.
 
 use crate::content::{PageId, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 use super::resolve::Resolved;
 
@@ -17,4 +18,42 @@ pub(crate) fn backlinks(site: &Site, links: &[Vec<Resolved>]) -> Vec<Vec<PageId>
         }
     }
     back
+}
+
+/// Warnings for `![[embeds]]` that would show a note inside itself: A embeds B and B
+/// (directly or through other embeds) embeds A. The renderer shows such a note once.
+pub(crate) fn embed_cycles(site: &Site, links: &[Vec<Resolved>], diags: &mut Diagnostics) {
+    for (id, page_links) in links.iter().enumerate() {
+        for (k, link) in page_links.iter().enumerate() {
+            let Some(target) = link.target.filter(|_| link.embed) else { continue };
+            if target == id || !embeds_reach(links, target, id, &mut Vec::new()) {
+                continue;
+            }
+            let page = &site.pages[id];
+            let span = page.span(page.doc.links[k].range.clone());
+            diags.push(
+                Diagnostic::warning(
+                    span,
+                    format!(
+                        "{} embeds this note back, so it is shown here without its own embeds of it",
+                        site.pages[target].rel
+                    ),
+                )
+                .with_help("link to the note instead of embedding it (drop the `!`) on one side"),
+            );
+        }
+    }
+}
+
+/// Whether the embeds of `from` reach `to`.
+fn embeds_reach(links: &[Vec<Resolved>], from: PageId, to: PageId, seen: &mut Vec<PageId>) -> bool {
+    if seen.contains(&from) {
+        return false;
+    }
+    seen.push(from);
+    links[from]
+        .iter()
+        .filter(|l| l.embed)
+        .filter_map(|l| l.target)
+        .any(|t| t == to || embeds_reach(links, t, to, seen))
 }

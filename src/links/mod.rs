@@ -9,7 +9,7 @@ use crate::config::BaseUrl;
 use crate::content::{PageId, Site};
 use crate::diagnostics::Diagnostics;
 
-pub(crate) use resolve::Resolved;
+pub(crate) use resolve::{BrokenLink, Resolved};
 
 /// Every page's resolved links and backlinks.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +18,9 @@ pub struct LinkGraph {
     pub links: Vec<Vec<Resolved>>,
     /// Per page, the pages linking to it.
     pub backlinks: Vec<Vec<PageId>>,
+    /// Links to nothing, in page order (only with `[links] broken = "warn"`; otherwise they
+    /// are errors).
+    pub broken: Vec<BrokenLink>,
 }
 
 /// Resolves all links and builds the backlinks. `files` holds output paths that are not
@@ -26,9 +29,12 @@ pub fn link(
     site: &Site,
     base: &BaseUrl,
     files: &HashSet<String>,
+    broken_warn: bool,
     diags: &mut Diagnostics,
 ) -> LinkGraph {
-    let links = resolve::resolve(site, base, files, diags);
+    let resolve::Resolution { links, broken } =
+        resolve::resolve(site, base, files, broken_warn, diags);
+    graph::embed_cycles(site, &links, diags);
     let backlinks = graph::backlinks(site, &links);
-    LinkGraph { links, backlinks }
+    LinkGraph { links, backlinks, broken }
 }

@@ -1,10 +1,16 @@
 //! Resolving every link of every page: wikilinks, links to `.md` files, links to site paths
 //! and files, and `#anchors`. A link that resolves to nothing is an error at the link's
-//! `file:line:col`; an ambiguous wikilink lists its candidates.
+//! `file:line:col` (a warning with `[links] broken = "warn"`, and the link is drawn broken).
 //!
 //! Wikilinks resolve by path, then file name, then title, then alias name, comparing slugs
-//! (so `[[Core plugins]]` finds `Core plugins.md`). The part after `#` may be a heading's id
-//! or its text. This module only reads the site; it returns the URLs the renderer writes.
+//! (so `[[Core plugins]]` finds `Core plugins.md`). When several pages match in one tier, the
+//! one in the linking note's folder wins, then the one with the fewest folders, then the first
+//! in alphabetical order, and a warning names the others, as Obsidian does. A name with an
+//! extension (`[[diagram.png]]`) is an attachment, found by file name anywhere. The part after
+//! `#` may be a heading's id or its text, a chain `A#B` (B under A) or a `^block-id`. Relative
+//! links written against folder names on disk (`./style_guide/`) find the page the folder
+//! became. Every table is built once per build; no link scans the site. This module only
+//! reads the site; it returns the URLs the renderer writes.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,13 +23,34 @@ use crate::content::{Page, PageId, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Lines, Span, suggest};
 
 /// Where one link goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Resolved {
-    /// The URL to write, under the base path (`/kb/returns/refund-rules/#partial-refunds`).
+    /// The URL to write, under the base path (`/kb/returns/refund-rules/#partial-refunds`);
+    /// for a broken link, the target as written.
     pub url: String,
     /// The text of a wikilink written without a label: the target's title.
     pub text: Option<String>,
     pub target: Option<PageId>,
+    /// `![[Note]]`: the target page (or the part `url`'s fragment names) is shown in place.
+    pub embed: bool,
+    /// Why the link goes nowhere, with `[links] broken = "warn"` (otherwise the build fails).
+    pub broken: Option<String>,
+}
+
+impl Resolved {
+    fn page(url: String, target: PageId) -> Resolved {
+        Resolved { url, target: Some(target), ..Resolved::default() }
+    }
+}
+
+/// A link that goes nowhere, kept for the list on `/governance/` (`broken = "warn"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub page: PageId,
+    /// The target as written.
+    pub target: String,
+    pub line: usize,
+    pub reason: String,
 }
 
 /// Lookup tables over the site's pages.
@@ -34,6 +61,14 @@ pub(crate) struct LinkIndex<'s> {
     by_name: HashMap<&'s str, Vec<PageId>>,
     by_title: HashMap<String, Vec<PageId>>,
     by_alias: HashMap<String, Vec<PageId>>,
+    /// Trailing parts of page paths (two segments or more): `[[sub/note]]` finds
+    /// `a/sub/note`, as Obsidian's partial paths do.
+    by_suffix: HashMap<String, Vec<PageId>>,
+    /// Folders on disk (`people/style_guide/`) to the page each became.
+    by_dir: HashMap<&'s str, PageId>,
+    /// Files that are not pages, by lower-cased file name: Obsidian finds attachments by
+    /// name wherever they are.
+    attachments: HashMap<String, Vec<&'s str>>,
     page_paths: HashMap<&'s str, PageId>,
     alias_paths: HashSet<&'s str>,
     /// Output paths that are not pages: assets, static files, generated files.
@@ -81,6 +116,9 @@ impl<'s> LinkIndex<'s> {
             by_name: HashMap::new(),
             by_title: HashMap::new(),
             by_alias: HashMap::new(),
+            by_suffix: HashMap::new(),
+            by_dir: HashMap::new(),
+            attachments: HashMap::new(),
             page_paths: HashMap::new(),
             alias_paths: site.aliases.iter().map(|a| a.path.as_str()).collect(),
             files,
@@ -96,6 +134,13 @@ impl<'s> LinkIndex<'s> {
                     index.by_path.entry(key).or_default().push(id);
                 }
             }
+            let mut rest = path.as_str();
+            while let Some((_, tail)) = rest.split_once('/') {
+                if tail.contains('/') {
+                    index.by_suffix.entry(tail.to_string()).or_default().push(id);
+                }
+                rest = tail;
+            }
             index.by_path.entry(path).or_default().push(id);
             index.by_name.entry(page.name.as_str()).or_default().push(id);
             index.by_title.entry(slugify(&page.title)).or_default().push(id);
@@ -106,38 +151,73 @@ impl<'s> LinkIndex<'s> {
                 }
             }
         }
+        for section in &site.sections {
+            if !section.dir.is_empty() {
+                index.by_dir.insert(section.dir.as_str(), section.page);
+            }
+        }
+        for path in files {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if !name.is_empty() {
+                index.attachments.entry(name.to_lowercase()).or_default().push(path.as_str());
+            }
+        }
+        for list in index.attachments.values_mut() {
+            list.sort_unstable();
+        }
         index
     }
 
-    /// The page a wikilink target (the part before `#`) names.
-    fn find_wiki(&self, target: &str) -> Result<PageId, WikiMiss> {
+    /// The page a wikilink target (the part before `#`) names, seen from a page in folder
+    /// `from`, and the other pages the name also matches.
+    fn find_wiki(&self, target: &str, from: &str) -> Option<(PageId, Vec<PageId>)> {
         let target = target.trim().trim_end_matches(".md").trim_matches('/');
         let path_key: String = target.split('/').map(slugify).collect::<Vec<_>>().join("/");
-        if target.contains('/') {
-            return self.pick(self.by_path.get(&path_key));
-        }
         let slug = slugify(target);
-        let tables: [Option<&Vec<PageId>>; 4] = [
-            self.by_path.get(&path_key),
-            self.by_name.get(slug.as_str()),
-            self.by_title.get(&slug),
-            self.by_alias.get(&slug),
-        ];
-        for candidates in tables {
-            match self.pick(candidates) {
-                Err(WikiMiss::NotFound) => continue,
-                found => return found,
-            }
-        }
-        Err(WikiMiss::NotFound)
+        let tables: [Option<&Vec<PageId>>; 4] = if target.contains('/') {
+            [self.by_path.get(&path_key), self.by_suffix.get(&path_key), None, None]
+        } else {
+            [
+                self.by_path.get(&path_key),
+                self.by_name.get(slug.as_str()),
+                self.by_title.get(&slug),
+                self.by_alias.get(&slug),
+            ]
+        };
+        tables.into_iter().flatten().find(|candidates| !candidates.is_empty()).map(|candidates| {
+            let best = pick(candidates, from, |id| self.site.pages[id].rel.as_str());
+            let others = candidates.iter().copied().filter(|&c| c != best).collect();
+            (best, others)
+        })
     }
 
-    fn pick(&self, candidates: Option<&Vec<PageId>>) -> Result<PageId, WikiMiss> {
-        match candidates.map(Vec::as_slice) {
-            None | Some([]) => Err(WikiMiss::NotFound),
-            Some([one]) => Ok(*one),
-            Some(many) => Err(WikiMiss::Ambiguous(many.to_vec())),
+    /// The file (not a page) a wikilink or a bare file name names: a path from the content
+    /// root, one from the linking page's folder `from`, or a file name found anywhere.
+    fn find_attachment(&self, target: &str, from: &str) -> Option<(&'s str, Vec<&'s str>)> {
+        let target = percent_decode(target.trim().trim_start_matches("./"));
+        if let Some(path) = self.files.get(target.as_str()) {
+            return Some((path.as_str(), Vec::new()));
         }
+        if let Some(joined) = join(from, &target)
+            && let Some(path) = self.files.get(joined.as_str())
+        {
+            return Some((path.as_str(), Vec::new()));
+        }
+        let name = target.rsplit('/').next().unwrap_or(&target).to_lowercase();
+        let candidates: Vec<&'s str> = self
+            .attachments
+            .get(&name)?
+            .iter()
+            .copied()
+            // `sub/diagram.png` matches files whose path ends that way.
+            .filter(|p| !target.contains('/') || p.to_lowercase().ends_with(&target.to_lowercase()))
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let best = pick(&candidates, from, |p| p);
+        let others = candidates.into_iter().filter(|&c| c != best).collect();
+        Some((best, others))
     }
 
     /// Near names for a missing wikilink target: file names first, titles if none is close.
@@ -154,46 +234,51 @@ impl<'s> LinkIndex<'s> {
     }
 }
 
-enum WikiMiss {
-    NotFound,
-    Ambiguous(Vec<PageId>),
+/// Of several candidates, Obsidian's choice: the one in folder `from`, then the one with the
+/// fewest folders, then the first in alphabetical order of its path.
+fn pick<'p, T: Copy>(candidates: &[T], from: &str, path: impl Fn(T) -> &'p str) -> T {
+    let folder = |p: &str| p.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
+    *candidates
+        .iter()
+        .min_by_key(|&&c| {
+            let p = path(c);
+            (folder(p) != from, p.matches('/').count(), p.to_string())
+        })
+        .expect("candidates are not empty")
+}
+
+/// The warning for a name that matched several pages or files, naming the one taken and the
+/// others, with a path that picks another.
+fn ambiguous(
+    span: Option<Span>,
+    written: &str,
+    noun: &str,
+    chosen: &str,
+    others: &[&str],
+    hint: &str,
+) -> Diagnostic {
+    Diagnostic::warning(
+        span,
+        format!(
+            "[[{written}]] matches {} {noun}; it links to {chosen}, not {}",
+            others.len() + 1,
+            others.join(", ")
+        ),
+    )
+    .with_help(format!("write a path to pick another, e.g. [[{hint}]]"))
+    .with_rule("ambiguous-link")
 }
 
 impl LinkIndex<'_> {
     /// The error for a wikilink target (`written`, as the author wrote it) that names no
     /// page or several.
-    fn wiki_miss(&self, miss: WikiMiss, written: &str, span: Option<Span>) -> Diagnostic {
-        let site = self.site;
-        match miss {
-            WikiMiss::NotFound => {
-                let diag =
-                    Diagnostic::error(span, format!("no page matches the wikilink [[{written}]]"));
-                let near = self.wiki_suggestions(written);
-                if near.is_empty() {
-                    diag.with_help("wikilinks match a page's path, file name, title or alias")
-                } else {
-                    diag.with_help(format!("did you mean [[{}]]?", near.join("]], [[")))
-                }
-            }
-            WikiMiss::Ambiguous(candidates) => {
-                let list = candidates
-                    .iter()
-                    .map(|&c| site.pages[c].rel.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let first = &site.pages[candidates[0]];
-                Diagnostic::error(
-                    span,
-                    format!(
-                        "the wikilink [[{written}]] matches {} pages: {list}",
-                        candidates.len()
-                    ),
-                )
-                .with_help(format!(
-                    "write the path to pick one, e.g. [[{}]]",
-                    first.path.trim_end_matches('/')
-                ))
-            }
+    fn wiki_miss(&self, written: &str, span: Option<Span>) -> Diagnostic {
+        let diag = Diagnostic::error(span, format!("no page matches the wikilink [[{written}]]"));
+        let near = self.wiki_suggestions(written);
+        if near.is_empty() {
+            diag.with_help("wikilinks match a page's path, file name, title or alias")
+        } else {
+            diag.with_help(format!("did you mean [[{}]]?", near.join("]], [[")))
         }
     }
 
@@ -248,7 +333,7 @@ impl LinkIndex<'_> {
                     self.example_wikilink()
                 )));
             }
-            let id = self.find_wiki(page).map_err(|miss| self.wiki_miss(miss, target, None))?;
+            let (id, _) = self.find_wiki(page, "").ok_or_else(|| self.wiki_miss(target, None))?;
             (id, anchor, label.filter(|l| !l.is_empty()), true)
         } else {
             let (path, anchor) = split_fragment(reference);
@@ -289,21 +374,33 @@ impl LinkIndex<'_> {
     }
 }
 
-/// Resolves every link of every page. Returns, per page, one [`Resolved`] per link, in the
-/// order of the page's links; broken links get an empty URL and a diagnostic.
+/// Every page's resolved links (one [`Resolved`] per link, in the order of the page's
+/// links) and, with `broken_warn`, the links that go nowhere.
+pub(crate) struct Resolution {
+    pub links: Vec<Vec<Resolved>>,
+    pub broken: Vec<BrokenLink>,
+}
+
+/// When more links than this are broken, the error says that `broken = "warn"` exists.
+const MANY_BROKEN: usize = 20;
+
+/// Resolves every link of every page. A link to nothing is an error, or with `broken_warn`
+/// a warning, and its [`Resolved`] says why.
 pub(crate) fn resolve(
     site: &Site,
     base: &BaseUrl,
     files: &HashSet<String>,
+    broken_warn: bool,
     diags: &mut Diagnostics,
-) -> Vec<Vec<Resolved>> {
+) -> Resolution {
     let index = LinkIndex::new(site, files);
-    let results: Vec<(Vec<Resolved>, Diagnostics)> = site
+    let results: Vec<(Vec<Resolved>, Vec<BrokenLink>, Diagnostics)> = site
         .pages
         .par_iter()
         .enumerate()
         .map(|(id, page)| {
             let mut diags = Diagnostics::new();
+            let mut broken = Vec::new();
             // Read (builds dropped the text) and index the source once, at the first problem.
             let text = std::cell::OnceCell::new();
             let lines = std::cell::OnceCell::new();
@@ -313,26 +410,77 @@ pub(crate) fn resolve(
                 let lines = lines.get_or_init(|| Lines::new(file, text));
                 Some(lines.span(range.start, range.end))
             };
-            let links = page
-                .doc
-                .links
-                .iter()
-                .map(|link| {
-                    resolve_one(&index, base, id, page, link, &span_at).unwrap_or_else(|diag| {
-                        diags.push(diag);
-                        Resolved { url: String::new(), text: None, target: None }
+            let links =
+                page.doc
+                    .links
+                    .iter()
+                    .map(|link| {
+                        resolve_one(&index, base, id, page, link, &span_at, &mut diags)
+                            .unwrap_or_else(|diag| {
+                                let reason = diag.message.clone();
+                                if broken_warn {
+                                    let line = diag.span.as_ref().map_or(0, |s| s.line);
+                                    broken.push(BrokenLink {
+                                        page: id,
+                                        target: link.target.clone(),
+                                        line,
+                                        reason: reason.clone(),
+                                    });
+                                    let mut diag = diag.with_rule("broken-link");
+                                    diag.severity = crate::diagnostics::Severity::Warning;
+                                    diags.push(diag);
+                                } else {
+                                    diags.push(diag);
+                                }
+                                Resolved {
+                                    url: link.target.clone(),
+                                    broken: Some(reason),
+                                    embed: link.embed,
+                                    ..Resolved::default()
+                                }
+                            })
                     })
-                })
-                .collect();
-            (links, diags)
+                    .collect();
+            for (block, range) in &page.doc.block_ids {
+                if page.doc.headings.iter().any(|h| &h.id == block) {
+                    diags.push(
+                        Diagnostic::warning(
+                            span_at(range),
+                            format!("the block id ^{block} is also the id of a heading"),
+                        )
+                        .with_help("links to #{block} go to the heading; rename the block id"),
+                    );
+                }
+            }
+            (links, broken, diags)
         })
         .collect();
-    let mut all = Vec::with_capacity(results.len());
-    for (links, d) in results {
+    let mut links = Vec::with_capacity(results.len());
+    let mut broken = Vec::new();
+    let mut count = 0;
+    for (page_links, page_broken, d) in results {
+        count += page_links.iter().filter(|l| l.broken.is_some()).count();
         diags.extend(d);
-        all.push(links);
+        links.push(page_links);
+        broken.extend(page_broken);
     }
-    all
+    if !broken_warn && count > MANY_BROKEN {
+        diags.push(
+            Diagnostic::error(None, format!("{count} links go nowhere"))
+                .with_help("bringing in a wiki? `[links] broken = \"warn\"` in opsbook.toml builds it anyway, marks the broken links and lists them on /governance/; `check --strict` still fails on them"),
+        );
+    }
+    Resolution { links, broken }
+}
+
+/// The folder of a page's source (a folder's stand-in page: the folder itself), from which
+/// its relative links are read.
+fn source_dir(page: &Page) -> &str {
+    if page.file.is_none() {
+        page.rel.trim_end_matches('/')
+    } else {
+        page.rel.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
 }
 
 fn resolve_one(
@@ -342,15 +490,56 @@ fn resolve_one(
     page: &Page,
     link: &LinkRef,
     span_at: &dyn Fn(&std::ops::Range<usize>) -> Option<Span>,
+    diags: &mut Diagnostics,
 ) -> Result<Resolved, Diagnostic> {
     let site = index.site;
     let span = || span_at(&link.range);
+    let from = source_dir(page);
     if link.wiki {
         let (target, anchor) = split_fragment(&link.target);
+        let file_name = target.trim().rsplit('/').next().unwrap_or("");
+        if crate::content::markdown::attachment_kind(file_name).is_some() {
+            let Some((path, others)) = index.find_attachment(target, from) else {
+                let what = if link.image { "image" } else { "file" };
+                return Err(Diagnostic::error(
+                    span(),
+                    format!("no {what} in the site is called {}", target.trim()),
+                )
+                .with_help("attachments are found by file name anywhere in the content folder"));
+            };
+            if !others.is_empty() {
+                diags.push(ambiguous(span(), &link.target, "files", path, &others, others[0]));
+            }
+            let mut url = base.url(path);
+            if let Some(anchor) = anchor {
+                url.push('#');
+                url.push_str(anchor);
+            }
+            return Ok(Resolved {
+                url,
+                text: (!link.has_label).then(|| file_name.to_string()),
+                ..Resolved::default()
+            });
+        }
         let target_id = if target.trim().is_empty() {
             id
         } else {
-            index.find_wiki(target).map_err(|miss| index.wiki_miss(miss, &link.target, span()))?
+            let (found, others) = index
+                .find_wiki(target, from)
+                .ok_or_else(|| index.wiki_miss(&link.target, span()))?;
+            if !others.is_empty() {
+                let chosen = &site.pages[found].rel;
+                let names: Vec<&str> = others.iter().map(|&o| site.pages[o].rel.as_str()).collect();
+                // The other page as the author would write it: its path on disk.
+                let other = &site.pages[others[0]];
+                let hint = if other.is_index {
+                    site.sections[other.section].dir.as_str()
+                } else {
+                    other.rel.trim_end_matches(".md")
+                };
+                diags.push(ambiguous(span(), &link.target, "pages", chosen, &names, hint));
+            }
+            found
         };
         let target_page = &site.pages[target_id];
         let mut url = base.url(&target_page.path);
@@ -364,10 +553,19 @@ fn resolve_one(
             url.push('#');
             url.push_str(&anchor_id);
         }
+        if link.embed && target_id == id {
+            return Err(Diagnostic::error(
+                span(),
+                "a note cannot embed itself or its own sections",
+            )
+            .with_help("link to the section instead: drop the `!`"));
+        }
         return Ok(Resolved {
             url,
             text: (!link.has_label).then_some(text),
             target: Some(target_id),
+            embed: link.embed,
+            broken: None,
         });
     }
 
@@ -376,21 +574,29 @@ fn resolve_one(
         Some(q) => (&rest[..q], &rest[q..]),
         None => (rest, ""),
     };
-    if path.is_empty() {
-        // `#anchor` on this page (or `?query` alone, left as written).
-        let mut url = String::from(query);
+    // The page a link lands on, with its query and `#anchor`.
+    let to_page = |target_id: PageId| -> Result<Resolved, Diagnostic> {
+        let target_page = &site.pages[target_id];
+        let mut url = if target_id == id && path_is_here(path) {
+            String::new()
+        } else {
+            base.url(&target_page.path)
+        };
+        url.push_str(query);
         if let Some(anchor) = fragment {
-            let (anchor_id, _) = find_anchor(page, anchor, false)
-                .ok_or_else(|| missing_anchor(span(), anchor, page))?;
+            let (anchor_id, _) = find_anchor(target_page, anchor, false)
+                .ok_or_else(|| missing_anchor(span(), anchor, target_page))?;
             url.push('#');
             url.push_str(&anchor_id);
         }
-        return Ok(Resolved { url, text: None, target: Some(id) });
+        Ok(Resolved::page(url, target_id))
+    };
+    if path.is_empty() {
+        // `#anchor` on this page (or `?query` alone, left as written).
+        return to_page(id);
     }
     let decoded = percent_decode(path);
-    let source_dir = page.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let source_dir = if page.file.is_none() { page.rel.trim_end_matches('/') } else { source_dir };
-    let joined = match join(source_dir, &decoded) {
+    let joined = match join(from, &decoded) {
         Some(joined) => joined,
         None => {
             return Err(Diagnostic::error(
@@ -402,49 +608,55 @@ fn resolve_one(
     };
 
     if decoded.ends_with(".md") && !is_external(&decoded) {
-        let target_id = match index.by_source.get(joined.as_str()) {
-            Some(&t) => t,
-            None => return Err(index.missing_source(&link.target, &joined, span())),
+        // Relative to the file, then (Obsidian's "absolute path in vault") from the content
+        // root, then (its "shortest path") a bare name found anywhere.
+        let found = index
+            .by_source
+            .get(joined.as_str())
+            .or_else(|| join("", &decoded).and_then(|root| index.by_source.get(root.as_str())))
+            .copied()
+            .or_else(|| {
+                let bare = !decoded.contains('/');
+                bare.then(|| index.find_wiki(&decoded, from).map(|(found, _)| found)).flatten()
+            });
+        return match found {
+            Some(target_id) => to_page(target_id),
+            None => Err(index.missing_source(&link.target, &joined, span())),
         };
-        let target_page = &site.pages[target_id];
-        let mut url = base.url(&target_page.path);
-        url.push_str(query);
-        if let Some(anchor) = fragment {
-            let (anchor_id, _) = find_anchor(target_page, anchor, false)
-                .ok_or_else(|| missing_anchor(span(), anchor, target_page))?;
-            url.push('#');
-            url.push_str(&anchor_id);
-        }
-        return Ok(Resolved { url, text: None, target: Some(target_id) });
     }
 
-    // A site path or a file: `/returns/`, `../inventory/`, `diagram.png`.
+    // A site path or a folder on disk or a file: `/returns/`, `../inventory/`, `./style_guide/`,
+    // `diagram.png`.
     let site_path = joined;
     let as_dir = if site_path.is_empty() || site_path.ends_with('/') {
         site_path.clone()
     } else {
         format!("{site_path}/")
     };
-    let target =
-        index.page_paths.get(site_path.as_str()).or_else(|| index.page_paths.get(as_dir.as_str()));
+    let target = index
+        .page_paths
+        .get(site_path.as_str())
+        .or_else(|| index.page_paths.get(as_dir.as_str()))
+        .or_else(|| index.by_dir.get(as_dir.trim_end_matches('/')))
+        .or_else(|| index.by_source.get(format!("{site_path}.md").as_str()));
     if let Some(&target_id) = target {
-        let target_page = &site.pages[target_id];
-        let mut url = base.url(&target_page.path);
-        url.push_str(query);
-        if let Some(anchor) = fragment {
-            let (anchor_id, _) = find_anchor(target_page, anchor, false)
-                .ok_or_else(|| missing_anchor(span(), anchor, target_page))?;
-            url.push('#');
-            url.push_str(&anchor_id);
-        }
-        return Ok(Resolved { url, text: None, target: Some(target_id) });
+        return to_page(target_id);
     }
     let exists = index.files.contains(&site_path)
         || index.files.contains(&as_dir)
         || index.files.contains(&format!("{as_dir}index.html"))
         || index.alias_paths.contains(site_path.as_str())
         || index.alias_paths.contains(as_dir.as_str());
-    if !exists {
+    let site_path = if exists {
+        site_path
+    } else if let Some((found, _)) =
+        // A bare file name (`![](diagram.png)` with the image in an attachments folder).
+        (!decoded.contains('/'))
+            .then(|| index.find_attachment(&decoded, from))
+            .flatten()
+    {
+        found.to_string()
+    } else {
         let what = if link.image { "image" } else { "link" };
         return Err(Diagnostic::error(
             span(),
@@ -456,18 +668,24 @@ fn resolve_one(
         .with_help(match index.nearest_page(&site_path) {
             Some(near) => format!(
                 "link to the Markdown file (`{}`) or a file of the content folder or static/",
-                relative_link(source_dir, &site.pages[near].rel)
+                relative_link(from, &site.pages[near].rel)
             ),
             None => "link to a Markdown file or a file of the content folder or static/".into(),
         }));
-    }
+    };
     let mut url = base.url(&site_path);
     url.push_str(query);
     if let Some(anchor) = fragment {
         url.push('#');
         url.push_str(anchor);
     }
-    Ok(Resolved { url, text: None, target: None })
+    Ok(Resolved { url, ..Resolved::default() })
+}
+
+/// Whether a link's path names the page it is written on (`./#anchor` on an index page):
+/// then the URL is the bare `#anchor`.
+fn path_is_here(path: &str) -> bool {
+    path.is_empty() || path == "." || path == "./"
 }
 
 fn split_fragment(target: &str) -> (&str, Option<&str>) {
@@ -479,29 +697,41 @@ fn split_fragment(target: &str) -> (&str, Option<&str>) {
 
 /// The id an anchor names on `page`, and the heading's text when it is a heading.
 /// Wikilinks may also name a heading by its text (`[[Returns#Refund rules]]`).
+///
+/// Wikilinks also take Obsidian's forms: `^block-id` (a paragraph's id) and a chain of
+/// headings `A#B`, each found below the one before it (B under A).
 fn find_anchor(page: &Page, anchor: &str, by_text: bool) -> Option<(String, Option<String>)> {
     let anchor = percent_decode(anchor);
+    if by_text && let Some(block) = anchor.strip_prefix('^') {
+        return page.doc.anchors.iter().any(|a| a == block).then(|| (block.to_string(), None));
+    }
     if let Some(h) = page.doc.headings.iter().find(|h| h.id == anchor) {
         return Some((h.id.clone(), Some(h.text.clone())));
     }
     if page.doc.anchors.contains(&anchor) {
         return Some((anchor, None));
     }
-    if by_text {
-        let wanted = slugify(&anchor);
-        let heading = page
-            .doc
-            .headings
-            .iter()
-            .find(|h| h.text.eq_ignore_ascii_case(anchor.trim()))
-            .or_else(|| {
-                page.doc.headings.iter().find(|h| !wanted.is_empty() && slugify(&h.text) == wanted)
-            });
-        if let Some(h) = heading {
-            return Some((h.id.clone(), Some(h.text.clone())));
-        }
+    if !by_text {
+        return None;
     }
-    None
+    // Each part of a chain is looked for among the headings below the previous part.
+    let headings = &page.doc.headings;
+    let mut range = 0..headings.len();
+    let mut found = None;
+    for part in anchor.split('#').filter(|p| !p.trim().is_empty()) {
+        let wanted = slugify(part);
+        let matches = |h: &&crate::content::markdown::Heading| {
+            h.id == part
+                || h.text.eq_ignore_ascii_case(part.trim())
+                || !wanted.is_empty() && slugify(&h.text) == wanted
+        };
+        let at = range.clone().find(|&i| matches(&&headings[i]))?;
+        let level = headings[at].level;
+        let end = (at + 1..range.end).find(|&i| headings[i].level <= level).unwrap_or(range.end);
+        range = at + 1..end;
+        found = Some(at);
+    }
+    found.map(|i| (headings[i].id.clone(), Some(headings[i].text.clone())))
 }
 
 fn missing_anchor(span: Option<Span>, anchor: &str, target: &Page) -> Diagnostic {

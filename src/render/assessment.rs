@@ -402,7 +402,7 @@ impl Renderer<'_> {
         let (title, intro) = match self.intro_page() {
             Some(id) => {
                 let page = &input.site.pages[id];
-                (page.title.clone(), fill_links(&page.doc.html, &input.graph.links[id]))
+                (page.title.clone(), page_html(input.site, &input.graph.links, id))
             }
             None => (q.title.clone(), markdown_html(&q.intro)),
         };

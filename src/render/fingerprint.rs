@@ -53,9 +53,8 @@ impl Renderer<'_> {
                 self.nav_hashes[self.assessment_nav()].hash(&mut h);
                 if let Some(id) = self.intro_page() {
                     (site.pages[id].doc.hash, &site.pages[id].title).hash(&mut h);
-                    for link in &input.graph.links[id] {
-                        (&link.url, &link.text).hash(&mut h);
-                    }
+                    input.graph.links[id].hash(&mut h);
+                    self.hash_embeds(&input.graph.links[id], &mut h, 0);
                 }
             }
             Origin::AssessmentResponse(file) => {
@@ -88,9 +87,12 @@ impl Renderer<'_> {
                     self.nav_hashes[self.governance_nav()].hash(&mut h);
                     if let Some(id) = self.governance_intro() {
                         (site.pages[id].doc.hash, &site.pages[id].title).hash(&mut h);
-                        for link in &input.graph.links[id] {
-                            (&link.url, &link.text).hash(&mut h);
-                        }
+                        input.graph.links[id].hash(&mut h);
+                        self.hash_embeds(&input.graph.links[id], &mut h, 0);
+                    }
+                    // The broken links, each with its page's title and URL.
+                    for b in &input.graph.broken {
+                        (&b.target, b.line, &b.reason, &self.summaries[b.page].link).hash(&mut h);
                     }
                     // The health per section names the sections.
                     for &s in &site.sections[0].subsections {
@@ -128,9 +130,8 @@ impl Renderer<'_> {
             page;
         (rel, path, is_index, title, meta, doc.hash).hash(h);
         self.summaries[*id].hash.hash(h);
-        for link in *links {
-            (&link.url, &link.text).hash(h);
-        }
+        links.hash(h);
+        self.hash_embeds(links, h, 0);
         self.nav_hashes[*nav].hash(h);
         self.hash_summaries(&[*prev, *next].into_iter().flatten().collect::<Vec<_>>(), h);
         (prev.is_some(), next.is_some()).hash(h);
@@ -143,6 +144,21 @@ impl Renderer<'_> {
             (n, total, in_text).hash(h);
             self.hash_summaries(shown, h);
             self.hash_summaries(subsections, h);
+        }
+    }
+
+    /// What the notes a page embeds show: their HTML and links, down to the depth shown.
+    fn hash_embeds(&self, links: &[crate::links::Resolved], h: &mut Xxh3, depth: usize) {
+        if depth > embed::MAX_DEPTH {
+            return;
+        }
+        let site = self.input.site;
+        for target in links.iter().filter(|l| l.embed).filter_map(|l| l.target) {
+            let page = &site.pages[target];
+            (&page.title, page.doc.hash).hash(h);
+            let inner = &self.input.graph.links[target];
+            inner.hash(h);
+            self.hash_embeds(inner, h, depth + 1);
         }
     }
 

@@ -124,8 +124,29 @@ struct DashboardView {
     systems_total: usize,
     /// What the handbook shows about the assessment's questions, beside the latest result.
     evidence: Vec<EvidenceRow>,
+    /// The links that go nowhere, with `[links] broken = "warn"`.
+    broken: Option<BrokenView>,
     links: GovernanceLinks,
 }
+
+/// The broken links of a wiki being brought in, on the dashboard.
+#[derive(Debug, Clone, Serialize)]
+struct BrokenView {
+    total: usize,
+    rows: Vec<BrokenRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct BrokenRow {
+    page: LinkView,
+    /// `file.md:12`.
+    place: String,
+    target: String,
+    reason: String,
+}
+
+/// How many broken links the dashboard lists (a wiki just brought in may have thousands).
+const BROKEN_ROWS: usize = 500;
 
 /// One question with evidence, on the dashboard.
 #[derive(Debug, Clone, Serialize)]
@@ -484,7 +505,7 @@ impl Renderer<'_> {
         let (title, intro) = match self.governance_intro() {
             Some(id) => {
                 let page = &site.pages[id];
-                (page.title.clone(), Some(fill_links(&page.doc.html, &input.graph.links[id])))
+                (page.title.clone(), Some(page_html(site, &input.graph.links, id)))
             }
             None => ("Process governance".to_string(), None),
         };
@@ -575,8 +596,27 @@ impl Renderer<'_> {
             systems,
             systems_total: gov.systems.len(),
             evidence: self.evidence_rows(),
+            broken: input.cfg.links.broken_warn.then(|| self.broken_view()),
             links: self.links(),
         }
+    }
+
+    fn broken_view(&self) -> BrokenView {
+        let broken = &self.input.graph.broken;
+        let rows = broken
+            .iter()
+            .take(BROKEN_ROWS)
+            .map(|b| {
+                let page = &self.input.site.pages[b.page];
+                BrokenRow {
+                    page: self.summaries[b.page].link.clone(),
+                    place: format!("{}{}:{}", self.input.cfg.content.prefix(), page.rel, b.line),
+                    target: b.target.clone(),
+                    reason: b.reason.clone(),
+                }
+            })
+            .collect();
+        BrokenView { total: broken.len(), rows }
     }
 
     /// The questions with evidence and a value, with whether the latest committed response

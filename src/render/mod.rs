@@ -15,6 +15,7 @@
 
 mod assessment;
 pub(crate) mod context;
+mod embed;
 mod fingerprint;
 mod generated;
 mod governance;
@@ -44,6 +45,7 @@ use crate::output::{Body, OutputFile, index_path};
 
 pub(crate) use assessment::{learned_by, search_pages};
 use context::*;
+pub(crate) use embed::page_html;
 use generated::sitemap;
 use page::summarise;
 pub(crate) use plan::{Origin, Plan, PlanEntry};
@@ -351,7 +353,7 @@ fn site_view(input: &RenderInput<'_>) -> SiteView {
         search_url: base.url("search/"),
         assessment_url: input.assessment.map(|_| base.url(assessment::DIR)),
         readiness: assessment::readiness(input),
-        governance_url: (!input.governance.processes.is_empty())
+        governance_url: crate::governance::has_dashboard(input.governance, cfg.links.broken_warn)
             .then(|| base.url(crate::governance::DIR)),
         feed_url: (!input.governance.processes.is_empty())
             .then(|| base.url(crate::governance::FEED)),
@@ -389,8 +391,22 @@ fn mark_current(nav: &str, url: &str) -> String {
     }
 }
 
-/// Replaces the link markers of a page's HTML with resolved URLs and titles.
+/// Replaces the link markers of a page's HTML with resolved URLs and titles (embeds are
+/// left empty: [`embed::page_html`] fills them).
 pub fn fill_links(html: &str, links: &[Resolved]) -> String {
+    fill_markers(html, links, &mut |_, _| {})
+}
+
+/// Replaces the link markers of `html`: `\u{1A}n\u{1A}` with link n's URL,
+/// `\u{1A}Tn\u{1A}` with its text, `\u{1A}En\u{1A}` with what `embed` writes for it. A broken
+/// link (`[links] broken = "warn"`) keeps its target as written in `data-href` (no `href`:
+/// it goes nowhere), with class `broken` and a title saying why; a broken image keeps its
+/// `src` as written.
+pub(crate) fn fill_markers(
+    html: &str,
+    links: &[Resolved],
+    embed: &mut dyn FnMut(&Resolved, &mut String),
+) -> String {
     let mut out = String::with_capacity(html.len() + links.len() * 32);
     let mut rest = html;
     while let Some(start) = rest.find(MARKER) {
@@ -401,23 +417,52 @@ pub fn fill_links(html: &str, links: &[Resolved]) -> String {
             return out;
         };
         let token = &after[..end];
-        let (is_text, number) = match token.strip_prefix('T') {
-            Some(n) => (true, n),
-            None => (false, token),
+        let (kind, number) = match token.as_bytes().first() {
+            Some(b'T') => ('T', &token[1..]),
+            Some(b'E') => ('E', &token[1..]),
+            _ => ('U', token),
         };
-        match number.parse::<usize>().ok().and_then(|n| links.get(n)) {
-            Some(link) if is_text => {
+        match (kind, number.parse::<usize>().ok().and_then(|n| links.get(n))) {
+            ('T', Some(link)) => {
                 let _ = escape_html(&mut out, link.text.as_deref().unwrap_or(&link.url));
             }
-            Some(link) => {
-                let _ = escape_href(&mut out, &link.url);
-            }
-            None => {}
+            ('E', Some(link)) => embed(link, &mut out),
+            (_, Some(link)) => match &link.broken {
+                Some(reason) => broken_attributes(&mut out, &link.url, reason),
+                None => {
+                    let _ = escape_href(&mut out, &link.url);
+                }
+            },
+            _ => {}
         }
         rest = &after[end + MARKER.len_utf8()..];
     }
     out.push_str(rest);
     out
+}
+
+/// Rewrites the `href="` (or `src="`) just written before a broken link's marker.
+fn broken_attributes(out: &mut String, written: &str, reason: &str) {
+    let attribute = ["href=\"", "src=\""].into_iter().find(|a| out.ends_with(a));
+    let mut title = String::from("Broken link: ");
+    title.push_str(reason);
+    let mut attrs = String::from("class=\"broken\" title=\"");
+    let _ = escape_html(&mut attrs, &title);
+    attrs.push_str("\" ");
+    match attribute {
+        Some("href=\"") => {
+            out.truncate(out.len() - "href=\"".len());
+            out.push_str(&attrs);
+            out.push_str("data-href=\"");
+        }
+        Some(a) => {
+            out.truncate(out.len() - a.len());
+            out.push_str(&attrs);
+            out.push_str(a);
+        }
+        None => {}
+    }
+    let _ = escape_html(&mut *out, written);
 }
 
 /// Inserts the live-reload tag (dev server only) before `</body>`.
@@ -477,7 +522,7 @@ mod tests {
         let links = vec![Resolved {
             url: "/kb/a b/?x=1&y=2#z".into(),
             text: Some("Pick & Pack".into()),
-            target: None,
+            ..Resolved::default()
         }];
         let html = "<a href=\"\u{1A}0\u{1A}\">\u{1A}T0\u{1A}</a> tail";
         assert_eq!(
@@ -486,6 +531,22 @@ mod tests {
         );
         // A stray marker is left alone rather than panicking.
         assert_eq!(fill_links("a\u{1A}9\u{1A}b\u{1A}", &links), "ab\u{1A}");
+    }
+
+    #[test]
+    fn broken_links_keep_their_target_but_go_nowhere() {
+        let links = vec![Resolved {
+            url: "missing \"page\".md".into(),
+            broken: Some("no page <x>".into()),
+            ..Resolved::default()
+        }];
+        assert_eq!(
+            fill_links(
+                "<a href=\"\u{1A}0\u{1A}\">\u{1A}T0\u{1A}</a> <img src=\"\u{1A}0\u{1A}\" alt=\"\">",
+                &links
+            ),
+            "<a class=\"broken\" title=\"Broken link: no page &lt;x&gt;\" data-href=\"missing &quot;page&quot;.md\">missing &quot;page&quot;.md</a> <img class=\"broken\" title=\"Broken link: no page &lt;x&gt;\" src=\"missing &quot;page&quot;.md\" alt=\"\">"
+        );
     }
 
     #[test]

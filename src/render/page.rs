@@ -164,7 +164,7 @@ impl Renderer<'_> {
             url: url.clone(),
             permalink: base.permalink(&page.path),
             source: page.rel.clone(),
-            content: fill_links(&page.doc.html, inputs.links),
+            content: page_html(self.input.site, &self.input.graph.links, inputs.id),
             toc: toc.clone(),
             word_count: page.doc.word_count,
             reading_minutes: page.doc.word_count.div_ceil(220).max(1),

@@ -86,7 +86,9 @@ impl Plan {
             // `content/assessment/_index.md` is the assessment page's intro, not a page, and
             // `content/governance/_index.md` the dashboard's.
             let intro = (found.is_some() && page.path == assessment::DIR)
-                || (!gov.processes.is_empty() && page.path == governance::DIR && page.is_index);
+                || (governance::has_dashboard(gov, cfg.links.broken_warn)
+                    && page.path == governance::DIR
+                    && page.is_index);
             if !intro {
                 push(index_path(&page.path), Origin::Page(id));
             }
@@ -137,8 +139,10 @@ impl Plan {
                 push(index_path(assessment::TREND_DIR), Origin::AssessmentTrend);
             }
         }
-        if !gov.processes.is_empty() {
+        if governance::has_dashboard(gov, cfg.links.broken_warn) {
             push(index_path(governance::DIR), Origin::Governance);
+        }
+        if !gov.processes.is_empty() {
             for list in List::ALL {
                 let count = gov.list(list).len();
                 if count > LISTING_PAGE_SIZE {

@@ -22,3 +22,4 @@ mod score_parity;
 mod search;
 mod serve;
 mod support;
+mod wiki;

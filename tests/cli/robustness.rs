@@ -273,7 +273,7 @@ proptest! {
         let site = content::site::assemble(parsed, AssembleOptions::default(), &mut diags);
         let files = std::collections::HashSet::new();
         let base = opsbook::config::BaseUrl::parse("/kb/").unwrap();
-        let graph = opsbook::links::link(&site, &base, &files, &mut diags);
+        let graph = opsbook::links::link(&site, &base, &files, false, &mut diags);
         for (id, page) in site.pages.iter().enumerate() {
             let html = opsbook::render::fill_links(&page.doc.html, &graph.links[id]);
             prop_assert!(!html.contains('\u{1A}'), "a link marker leaked: {html}");
