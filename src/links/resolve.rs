@@ -831,6 +831,203 @@ mod tests {
         assert_eq!(join("a/b", "../../c/").as_deref(), Some("c/"));
     }
 
+    /// A small random wiki, as `(path, text)` files: folders (some with a README.md,
+    /// index.md or _index.md, some with a `Name.md` beside them), notes with names of every
+    /// shape (spaces, capitals, underscores, dashes), and PNG attachments.
+    struct Wiki {
+        notes: Vec<(String, String)>,
+        folders: Vec<String>,
+        attachments: Vec<String>,
+    }
+
+    fn wiki(seed: u64) -> Wiki {
+        let mut state = seed | 1;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        const WORDS: [&str; 8] = [
+            "Pick and Pack",
+            "returns",
+            "Refund_Rules",
+            "Cycle Count",
+            "Team Notes",
+            "style_guide",
+            "On-call",
+            "SKU setup",
+        ];
+        let mut folders: Vec<String> = Vec::new();
+        for i in 0..1 + next(4) {
+            let name = format!("{} {i}", WORDS[next(WORDS.len())]);
+            let parent = next(folders.len() + 1);
+            folders.push(match parent {
+                0 => name,
+                p => format!("{}/{name}", folders[p - 1]),
+            });
+        }
+        let in_folder = |dir: &str, name: &str| {
+            if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
+        };
+        let mut notes = Vec::new();
+        let mut n = 0;
+        for dir in &folders {
+            match next(4) {
+                0 => notes.push(in_folder(dir, ["README.md", "index.md", "_index.md"][next(3)])),
+                1 => {
+                    // `Name.md` beside the folder `Name/`.
+                    let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir));
+                    notes.push(in_folder(parent, &format!("{name}.md")));
+                }
+                _ => {}
+            }
+        }
+        for _ in 0..2 + next(6) {
+            let dir = match next(folders.len() + 1) {
+                0 => String::new(),
+                f => folders[f - 1].clone(),
+            };
+            n += 1;
+            notes.push(in_folder(&dir, &format!("{} n{n}.md", WORDS[next(WORDS.len())])));
+        }
+        let attachments = (0..next(3))
+            .map(|k| {
+                let dir = match next(folders.len() + 1) {
+                    0 => String::new(),
+                    f => folders[f - 1].clone(),
+                };
+                in_folder(&dir, &format!("{} a{k}.png", WORDS[next(WORDS.len())]))
+            })
+            .collect();
+        let notes = notes
+            .into_iter()
+            .enumerate()
+            .map(|(i, path)| (path, format!("# Title {i}\n\nBody.\n")))
+            .collect();
+        Wiki { notes, folders, attachments }
+    }
+
+    /// Every way the supported forms can write a link from `from` to `to` (a note, a folder,
+    /// or an attachment), `unique` when the file name names only this file.
+    fn forms(from: &str, to: &str, kind: u8, unique: bool) -> Vec<String> {
+        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+        let relative = relative_link(dir, to);
+        let encoded = relative.replace(' ', "%20");
+        let name = to.rsplit('/').next().unwrap_or(to);
+        let mut out = Vec::new();
+        match kind {
+            // A note.
+            0 => {
+                out.push(format!("[x]({encoded})"));
+                out.push(format!("[x](<{relative}>)"));
+                out.push(format!("[x](/{})", to.replace(' ', "%20")));
+                out.push(format!("[[{}]]", to.trim_end_matches(".md")));
+                out.push(format!("[[{to}|label]]"));
+                if unique {
+                    out.push(format!("[[{}]]", name.trim_end_matches(".md")));
+                    out.push(format!("[[{name}#Title]]").replace("#Title", ""));
+                }
+            }
+            // A folder, as on disk.
+            1 => {
+                let dir_link =
+                    if relative.is_empty() { "./".to_string() } else { format!("{encoded}/") };
+                out.push(format!("[x]({dir_link})"));
+                out.push(
+                    format!("[x]({})", dir_link.trim_end_matches('/')).replace("[x]()", "[x](./)"),
+                );
+            }
+            // An attachment.
+            _ => {
+                out.push(format!("![x]({encoded})"));
+                out.push(format!("[[{to}]]"));
+                out.push(format!("![[{to}|300]]"));
+                if unique {
+                    out.push(format!("![[{name}]]"));
+                    out.push(format!("![x]({})", name.replace(' ', "%20")));
+                }
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+        /// Any link to a file that exists, written in any supported form (Markdown relative,
+        /// root and angle-bracket paths, wikilinks by path, by name and with a label, folders
+        /// as on disk, attachments by path and by name), resolves to that file's page (or the
+        /// file itself).
+        #[test]
+        fn any_supported_link_to_an_existing_file_resolves_to_it(seed in proptest::prelude::any::<u64>(), pick in 0usize..1000) {
+            use crate::content::site::{AssembleOptions, assemble};
+            let w = wiki(seed);
+            let (from, _) = &w.notes[pick % w.notes.len()];
+            // The target: a note, a folder or an attachment.
+            let choices = w.notes.len() + w.folders.len() + w.attachments.len();
+            let t = (pick / 7) % choices;
+            // A folder is a page when a note is in it (git keeps no empty folders).
+            let has_notes = |f: &str| w.notes.iter().any(|(p, _)| p.starts_with(&format!("{f}/")));
+            let (to, kind) = if t < w.notes.len() {
+                (w.notes[t].0.clone(), 0u8)
+            } else if t < w.notes.len() + w.folders.len() {
+                let folder = &w.folders[t - w.notes.len()];
+                if !has_notes(folder) {
+                    return Ok(());
+                }
+                (folder.clone(), 1)
+            } else {
+                (w.attachments[t - w.notes.len() - w.folders.len()].clone(), 2)
+            };
+            let name_of = |p: &str| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                slugify(name.trim_end_matches(".md"))
+            };
+            let stem = name_of(&to);
+            let index_names = ["readme", "index", "_index", ""];
+            let unique = !index_names.contains(&stem.as_str())
+                && w.notes.iter().map(|(p, _)| p).chain(&w.attachments).chain(&w.folders)
+                    .filter(|p| name_of(p) == stem).count() == 1;
+            let links = forms(from, &to, kind, unique);
+            let body: String = links.iter().map(|l| format!("{l}\n\n")).collect();
+            let mut diags = Diagnostics::new();
+            let docs: Vec<_> = w.notes.iter().map(|(path, text)| {
+                let text = if path == from { format!("{text}{body}") } else { text.clone() };
+                crate::content::load::from_text(path.clone(), path.into(), text, &mut diags)
+            }).collect();
+            let parsed = crate::content::parse(docs, &crate::config::MarkdownConfig { unsafe_html: false }, true);
+            let site = assemble(parsed, AssembleOptions::default(), &mut diags);
+            let files: HashSet<String> = w.attachments.iter().cloned().collect();
+            let base = BaseUrl::parse("/").unwrap();
+            let resolution = resolve(&site, &base, &files, false, &mut diags);
+            let errors: Vec<_> = diags.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).map(|d| d.message.clone()).collect();
+            proptest::prop_assert!(errors.is_empty(), "{errors:?}\nlinks {links:?}\nfiles {:?}", w.notes);
+            let source = site.pages.iter().position(|p| &p.rel == from).unwrap();
+            let expected_page = match kind {
+                0 => site.pages.iter().position(|p| p.rel == to),
+                1 => site.sections.iter().find(|s| s.dir == to).map(|s| s.page),
+                _ => None,
+            };
+            for (link, resolved) in links.iter().zip(&resolution.links[source]) {
+                match kind {
+                    2 => proptest::prop_assert_eq!(&resolved.url, &base.url(&to), "{}", link),
+                    _ => proptest::prop_assert_eq!(resolved.target, expected_page, "{} -> {}", link, to),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn obsidian_picks_the_same_folder_then_the_shortest_path_then_the_alphabet() {
+        let paths = ["b/x.md", "a/deep/x.md", "c/x.md", "x2/x.md"];
+        let pick_from = |from: &str| pick(&paths, from, |p| p);
+        assert_eq!(pick_from("a/deep"), "a/deep/x.md");
+        assert_eq!(pick_from("c"), "c/x.md");
+        assert_eq!(pick_from("elsewhere"), "b/x.md");
+        assert_eq!(pick(&["z/x.md", "x.md"], "z", |p| p), "z/x.md");
+        assert_eq!(pick(&["z/x.md", "x.md"], "", |p| p), "x.md");
+    }
+
     #[test]
     fn percent_decoding() {
         assert_eq!(percent_decode("Pick%20Pack.md"), "Pick Pack.md");
