@@ -186,6 +186,28 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
             ],
         ),
         (
+            "a note embedding another's section",
+            Box::new(|s| {
+                s.write(
+                    "content/fulfillment/embedded.md",
+                    "+++\ntitle = \"Embedded\"\n+++\n\n![[pick-pack-ship#why-we-do-this]]\n",
+                );
+            }),
+            vec![content("fulfillment/embedded.md")],
+        ),
+        (
+            "the embedded section edited (only the embedding page shows it elsewhere)",
+            Box::new(|s| {
+                let text = s.read(pps).replacen(
+                    "## Why we do this\n",
+                    "## Why we do this\n\nA sentence the embed shows too.\n",
+                    1,
+                );
+                s.write(pps, &text);
+            }),
+            vec![content("fulfillment/pick-pack-ship.md")],
+        ),
+        (
             "a page moved to another section (its URL in every link, both listings and navs)",
             Box::new(|s| {
                 std::fs::rename(
