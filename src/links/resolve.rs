@@ -448,7 +448,7 @@ pub(crate) fn resolve(
                             span_at(range),
                             format!("the block id ^{block} is also the id of a heading"),
                         )
-                        .with_help("links to #{block} go to the heading; rename the block id"),
+                        .with_help(format!("links to #{block} go to the heading; rename the block id")),
                     );
                 }
             }

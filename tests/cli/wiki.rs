@@ -9,7 +9,8 @@
 //! `#Exchanges#Partial` (the second "Partial" heading, id `partial-1`), a block `^refund-sla`,
 //! an alias, `policy.pdf` and two images in `attachments/` (and one `diagram.png` beside it,
 //! which wins). `Returns.md` sits beside the `Returns/` folder and is its page. `Loop/A.md`
-//! and `Loop/B.md` embed each other.
+//! and `Loop/B.md` embed each other; `Deep/Level 1.md` embeds Level 2, which embeds Level 3,
+//! down to Level 6. In `Deep/Clash.md` a block id is also a heading's id.
 
 use crate::support::*;
 
@@ -101,6 +102,12 @@ fn an_obsidian_vault_builds_in_place_with_every_link_resolved() {
     // A cycle of embeds is shown once, with a note.
     let a = site.read("public/loop/a/index.html");
     assert!(a.contains("<h1>Loop A</h1>") && a.contains("class=\"embed-note\""), "{a}");
+    // Embeds stop 4 deep: Level 1 shows Levels 2 to 5, and says so instead of Level 6.
+    let deep = site.read("public/deep/level-1/index.html");
+    for shown in ["Text 2.", "Text 3.", "Text 4.", "Text 5."] {
+        assert!(deep.contains(shown), "{shown} missing: {deep}");
+    }
+    assert!(!deep.contains("The bottom.") && deep.contains("embedded too deeply"), "{deep}");
     // The vault's own folders and the ignored templates are never pages or files.
     for gone in [".obsidian", ".trash", "_templates", "opsbook.toml"] {
         assert!(!site.exists(&format!("public/{gone}")), "{gone} was published");
