@@ -194,6 +194,11 @@ struct State<'a> {
     block_starts: Vec<usize>,
     /// Whether a paragraph is open (an embed closes it around itself).
     open_paragraph: bool,
+    /// Where each open list, table and quote starts in the output buffer.
+    containers: Vec<usize>,
+    /// The last list, table or quote closed: where it starts and ends in the buffer, until
+    /// the next paragraph (which may be its `^block-id`).
+    closed_block: Option<(usize, usize)>,
     /// Whether a note was embedded (then empty paragraphs left around embeds go).
     embedded: bool,
 }
@@ -216,6 +221,8 @@ impl<'a> State<'a> {
             open_links: Vec::new(),
             block_starts: Vec::new(),
             open_paragraph: false,
+            containers: Vec::new(),
+            closed_block: None,
             embedded: false,
         }
     }
@@ -227,20 +234,39 @@ impl<'a> State<'a> {
 
     /// Closes a paragraph or list item (`tag`): when its text ends with ` ^block-id`, the id
     /// goes on the element and the marker out of the text.
-    fn block_id(&mut self, tag: &str, range: Range<usize>) {
-        let Some(start) = self.block_starts.pop() else { return };
+    ///
+    /// A paragraph that is only `^block-id`, right after a list, a table or a quote, gives
+    /// that block the id (Obsidian's way to name them): the block is wrapped in a `<div>`
+    /// with the id and the paragraph goes. Returns whether the paragraph went.
+    fn block_id(&mut self, tag: &str, range: Range<usize>) -> bool {
+        let Some(start) = self.block_starts.pop() else { return false };
+        let closed_block = self.closed_block.take();
         let footnote = self.in_footnote > 0;
         let buffer = if footnote { &mut self.footnotes } else { &mut self.out };
-        let Some(Event::Text(last)) = buffer.last() else { return };
-        let Some((before, id)) = obsidian::block_id(last) else { return };
+        let Some(Event::Text(last)) = buffer.last() else { return false };
+        let Some((before, id)) = obsidian::block_id(last) else { return false };
         let (before, id) = (before.to_string(), id.to_string());
         let marker_len = last.len() - before.len();
+        let mut consumed = false;
         if before.is_empty() {
             buffer.pop();
+            if let Some((block_start, block_end)) = closed_block
+                && tag == "p"
+                && block_end == start
+                && buffer.len() == start + 1
+            {
+                buffer.truncate(start);
+                let mut open = String::from("<div id=\"");
+                let _ = escape_html(&mut open, &id);
+                open.push_str("\">\n");
+                buffer.insert(block_start, Event::Html(open.into()));
+                buffer.push(Event::Html("</div>\n".into()));
+                consumed = true;
+            }
         } else if let Some(Event::Text(last)) = buffer.last_mut() {
             *last = CowStr::from(before);
         }
-        if start < buffer.len() {
+        if !consumed && start < buffer.len() {
             let mut open = format!("<{tag} id=\"");
             let _ = escape_html(&mut open, &id);
             open.push_str("\">");
@@ -255,6 +281,7 @@ impl<'a> State<'a> {
         }
         self.parsed.block_ids.push((id.clone(), range));
         self.parsed.anchors.push(id);
+        consumed
     }
 
     /// Removes a leading `# heading` and keeps its text as the title.
@@ -381,8 +408,12 @@ impl<'a> State<'a> {
             }
             Event::End(TagEnd::Paragraph) => {
                 self.open_paragraph = false;
-                self.block_id("p", range);
+                let consumed = self.block_id("p", range);
                 if self.in_paragraph {
+                    if let Some((before, _)) = obsidian::block_id(&self.paragraph) {
+                        // The summary does not show the marker.
+                        self.paragraph.truncate(before.len());
+                    }
                     let text = std::mem::take(&mut self.paragraph);
                     if !text.trim().is_empty() {
                         self.first_paragraph = Some(text);
@@ -390,7 +421,18 @@ impl<'a> State<'a> {
                     self.in_paragraph = false;
                 }
                 self.soft_break();
+                if !consumed {
+                    self.emit(event);
+                }
+            }
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_)) => {
+                self.containers.push(self.buffer().len());
                 self.emit(event);
+            }
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_)) => {
+                let start = self.containers.pop();
+                self.emit(event);
+                self.closed_block = start.map(|s| (s, self.buffer().len()));
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 self.in_code = true;
@@ -402,12 +444,15 @@ impl<'a> State<'a> {
                 self.emit(event);
             }
             Event::Start(Tag::Table(_)) => {
+                self.containers.push(self.buffer().len());
                 self.emit(Event::Html("<div class=\"table-wrap\">".into()));
                 self.emit(event);
             }
             Event::End(TagEnd::Table) => {
+                let start = self.containers.pop();
                 self.emit(event);
                 self.emit(Event::Html("</div>\n".into()));
+                self.closed_block = start.map(|s| (s, self.buffer().len()));
             }
             Event::Start(Tag::FootnoteDefinition(ref label)) => {
                 self.parsed.anchors.push(label.to_string());
@@ -423,7 +468,7 @@ impl<'a> State<'a> {
                 self.soft_break();
                 self.emit(event);
             }
-            Event::End(TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+            Event::End(TagEnd::TableCell) => {
                 self.soft_break();
                 self.emit(event);
             }
@@ -518,6 +563,8 @@ impl<'a> State<'a> {
         range: Range<usize>,
     ) {
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
+        // In a table, Obsidian writes `[[a\|label]]` so the pipe does not end the cell.
+        let dest = if wiki { unescape_table_pipe(dest) } else { dest };
         let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
         if !wiki && !self.opts.unsafe_html && is_script_url(&dest) {
             // Safe mode: the text stays, the link goes (as GitHub and Hugo do).
@@ -567,7 +614,7 @@ impl<'a> State<'a> {
     {
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
         let blocked = !wiki && !self.opts.unsafe_html && is_script_image_url(&dest);
-        if !blocked && (dest.is_empty() || !wiki && is_external(&dest)) {
+        if !blocked && dest.is_empty() {
             self.emit(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             return;
         }
@@ -592,21 +639,39 @@ impl<'a> State<'a> {
         }
         if wiki {
             let pothole = matches!(link_type, LinkType::WikiLink { has_pothole: true });
+            let dest = unescape_table_pipe(dest);
             self.wiki_embed(&dest, pothole.then_some(alt.as_str()), range);
             return;
         }
-        let n = self.parsed.links.len();
-        self.parsed.links.push(LinkRef {
-            target: dest.to_string(),
-            wiki: false,
-            image: true,
-            has_label: true,
-            embed: false,
-            range,
-        });
-        let mut html = format!("<img src=\"{MARKER}{n}{MARKER}\" alt=\"");
+        // Obsidian sizes Markdown images too: `![250](x.png)`, `![alt|250x100](x.png)`.
+        let (alt, size) = match alt.rsplit_once('|') {
+            Some((text, size)) if image_size(size).is_some() => {
+                (text.to_string(), image_size(size))
+            }
+            _ => match image_size(&alt) {
+                Some(size) => (String::new(), Some(size)),
+                None => (alt, None),
+            },
+        };
+        let mut html = String::from("<img src=\"");
+        if is_external(&dest) {
+            let _ = escape_href(&mut html, &dest);
+        } else {
+            let n = self.parsed.links.len();
+            self.parsed.links.push(LinkRef {
+                target: dest.to_string(),
+                wiki: false,
+                image: true,
+                has_label: true,
+                embed: false,
+                range,
+            });
+            html.push_str(&format!("{MARKER}{n}{MARKER}"));
+        }
+        html.push_str("\" alt=\"");
         let _ = escape_html(&mut html, &alt);
         html.push('"');
+        push_size(&mut html, size);
         if !title.is_empty() {
             html.push_str(" title=\"");
             let _ = escape_html(&mut html, &title);
@@ -643,14 +708,19 @@ impl<'a> State<'a> {
                 let mut html = format!("<img src=\"{MARKER}{n}{MARKER}\" alt=\"");
                 let _ = escape_html(&mut html, alt);
                 html.push('"');
-                if let Some((width, height)) = size {
-                    html.push_str(&format!(" width=\"{width}\""));
-                    if let Some(height) = height {
-                        html.push_str(&format!(" height=\"{height}\""));
-                    }
-                }
+                push_size(&mut html, size);
                 html.push_str(" loading=\"lazy\">");
                 self.text(alt);
+                self.emit(Event::InlineHtml(html.into()));
+            }
+            Some(kind @ (Attachment::Audio | Attachment::Video)) => {
+                // A player, with the file's name as a link for browsers that cannot play it.
+                let tag = if kind == Attachment::Audio { "audio" } else { "video" };
+                let mut html = format!(
+                    "<{tag} controls preload=\"metadata\" src=\"{MARKER}{n}{MARKER}\"><a href=\"{MARKER}{n}{MARKER}\">"
+                );
+                let _ = escape_html(&mut html, label.unwrap_or(name));
+                html.push_str(&format!("</a></{tag}>"));
                 self.emit(Event::InlineHtml(html.into()));
             }
             Some(Attachment::File) => {
@@ -713,10 +783,20 @@ impl<'a> State<'a> {
     }
 }
 
+/// A wikilink target without the `\` of a pipe escaped in a table (`[[a\|label]]`).
+fn unescape_table_pipe(dest: CowStr<'_>) -> CowStr<'_> {
+    match dest.strip_suffix('\\') {
+        Some(rest) => CowStr::from(rest.to_string()),
+        None => dest,
+    }
+}
+
 /// What a file that is not a note is, by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Attachment {
     Image,
+    Audio,
+    Video,
     File,
 }
 
@@ -731,8 +811,20 @@ pub(crate) fn attachment_kind(name: &str) -> Option<Attachment> {
         "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "avif" | "bmp" | "ico" => {
             Attachment::Image
         }
+        "mp3" | "wav" | "m4a" | "ogg" | "oga" | "flac" | "3gp" => Attachment::Audio,
+        "mp4" | "webm" | "ogv" | "mov" | "mkv" => Attachment::Video,
         _ => Attachment::File,
     })
+}
+
+/// ` width="300" height="200"` for a size.
+fn push_size(html: &mut String, size: Option<(u32, Option<u32>)>) {
+    if let Some((width, height)) = size {
+        html.push_str(&format!(" width=\"{width}\""));
+        if let Some(height) = height {
+            html.push_str(&format!(" height=\"{height}\""));
+        }
+    }
 }
 
 /// `300` or `300x200`: an embedded image's width and height.
@@ -1076,6 +1168,44 @@ mod tests {
             p.html,
             "<p><img src=\"\u{1A}0\u{1A}\" alt=\"diagram\" width=\"300\" loading=\"lazy\"> <img src=\"\u{1A}1\u{1A}\" alt=\"b\" width=\"120\" height=\"80\" loading=\"lazy\"> <a class=\"attachment\" href=\"\u{1A}2\u{1A}\">plan.pdf</a></p>\n<div class=\"embed\"><p class=\"embed-source\"><a href=\"\u{1A}3\u{1A}\">\u{1A}T3\u{1A}</a></p>\n\u{1A}E3\u{1A}</div>\n"
         );
+    }
+
+    #[test]
+    fn what_real_vaults_write_renders_as_obsidian_shows_it() {
+        // A callout title keeps its markup and links.
+        let p = md("> [!note] See [[T]] *now*\n> Body.\n");
+        assert_eq!(
+            p.html,
+            "<div class=\"callout callout-note\" data-callout=\"note\" role=\"note\"><p class=\"callout-title\">See <a href=\"\u{1A}0\u{1A}\">\u{1A}T0\u{1A}</a> <em>now</em></p>\n<p>Body.</p>\n</div>\n"
+        );
+        // In a table, `\|` separates an embed's size without ending the cell.
+        let p = md("| a | b |\n|---|---|\n| ![[pic.png\\|200]] | [[Note\\|shown]] |\n");
+        let targets: Vec<_> = p.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, ["pic.png", "Note"]);
+        assert!(p.html.contains("alt=\"pic\" width=\"200\""), "{}", p.html);
+        // `^id` on its own line after a list (or table, or quote) names that block.
+        let p = md("- a\n- b\n\n^list-id\n\nAfter.\n");
+        assert_eq!(
+            p.html,
+            "<div id=\"list-id\">\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n</div>\n<p>After.</p>\n"
+        );
+        assert_eq!(p.anchors, ["list-id"]);
+        // A Markdown image sized in its alt text, local or not.
+        let p = md("![250](https://x.test/a.png) ![Map|300x200](map.png)\n");
+        assert_eq!(
+            p.html,
+            "<p><img src=\"https://x.test/a.png\" alt=\"\" width=\"250\" loading=\"lazy\"> <img src=\"\u{1A}0\u{1A}\" alt=\"Map\" width=\"300\" height=\"200\" loading=\"lazy\"></p>\n"
+        );
+        // Audio and video get a player.
+        let p = md("![[call.mp3]] ![[demo.mp4]]\n");
+        assert!(
+            p.html.contains("<audio controls preload=\"metadata\" src=\"\u{1A}0\u{1A}\">"),
+            "{}",
+            p.html
+        );
+        assert!(p.html.contains("<video controls preload=\"metadata\" src=\"\u{1A}1\u{1A}\">"));
+        // The summary does not show a block id.
+        assert_eq!(md("The rule. ^rule\n").summary, "The rule.");
     }
 
     #[test]

@@ -170,7 +170,7 @@ fn callout_head(text: &str) -> Option<(&str, Option<char>, &str)> {
     if !after.is_empty() && !after.starts_with(' ') {
         return None;
     }
-    Some((kind, fold, after.trim()))
+    Some((kind, fold, after.trim_start()))
 }
 
 /// Rewrites Obsidian callouts (`> [!tip]- Title`, any kind, with a title and folding) and
@@ -197,8 +197,11 @@ pub(crate) fn callouts<'a>(
                 let Some((name, fold, title)) = head else {
                     match kind {
                         Some(k) => {
-                            let (html, close) = open_callout(gfm_kind(*k), None, "");
+                            let (html, title_end, close) = open_callout(gfm_kind(*k), None);
+                            let (_, default_title) = callout_kind(gfm_kind(*k));
                             out.push((Event::Html(html.into()), range.clone()));
+                            out.push((Event::Text(default_title.into()), range.clone()));
+                            out.push((Event::Html(title_end.into()), range.clone()));
                             open.push(Some(close));
                         }
                         None => {
@@ -209,13 +212,34 @@ pub(crate) fn callouts<'a>(
                     i += 1;
                     continue;
                 };
-                let (html, close) = open_callout(&name, fold, &title);
+                let (html, title_end, close) = open_callout(&name, fold);
                 out.push((Event::Html(html.into()), range.clone()));
                 open.push(Some(close));
-                // The head line is the paragraph's first text; the paragraph goes on with
-                // what follows it, or disappears when the head was all of it.
+                // The title is the rest of the head line, markup and all (`See [[T]] *now*`),
+                // or the kind's name; the paragraph goes on after the line, or disappears
+                // when the head was all of it.
                 let para = events[i + 1].clone();
+                let text_range = events[i + 2].1.clone();
                 i += 3;
+                let line_end = events[i..]
+                    .iter()
+                    .position(|(e, _)| {
+                        matches!(
+                            e,
+                            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)
+                        )
+                    })
+                    .map_or(events.len(), |n| i + n);
+                if title.trim().is_empty() && line_end == i {
+                    out.push((Event::Text(callout_kind(&name).1.into()), text_range));
+                } else {
+                    if !title.is_empty() {
+                        out.push((Event::Text(title.into()), text_range));
+                    }
+                    out.extend(events[i..line_end].iter().cloned());
+                }
+                out.push((Event::Html(title_end.into()), range.clone()));
+                i = line_end;
                 if matches!(events.get(i), Some((Event::SoftBreak | Event::HardBreak, _))) {
                     i += 1;
                 }
@@ -241,26 +265,26 @@ pub(crate) fn callouts<'a>(
     out
 }
 
-/// The opening HTML of a callout and its closing tag.
-fn open_callout(name: &str, fold: Option<char>, title: &str) -> (String, &'static str) {
-    let (family, default_title) = callout_kind(name);
-    let title = if title.is_empty() { default_title.as_str() } else { title };
+/// The HTML of a callout up to its title's text, the end of the title, and the callout's
+/// closing tag.
+fn open_callout(name: &str, fold: Option<char>) -> (String, &'static str, &'static str) {
+    let (family, _) = callout_kind(name);
     let mut kind_attr = String::new();
     let _ = escape_html(&mut kind_attr, &name.to_ascii_lowercase());
-    let mut title_html = String::new();
-    let _ = escape_html(&mut title_html, title);
     match fold {
         Some(c) => (
             format!(
-                "<details class=\"callout callout-{family}\" data-callout=\"{kind_attr}\"{}><summary class=\"callout-title\">{title_html}</summary>\n",
+                "<details class=\"callout callout-{family}\" data-callout=\"{kind_attr}\"{}><summary class=\"callout-title\">",
                 if c == '+' { " open" } else { "" }
             ),
+            "</summary>\n",
             "</details>\n",
         ),
         None => (
             format!(
-                "<div class=\"callout callout-{family}\" data-callout=\"{kind_attr}\" role=\"note\"><p class=\"callout-title\">{title_html}</p>\n"
+                "<div class=\"callout callout-{family}\" data-callout=\"{kind_attr}\" role=\"note\"><p class=\"callout-title\">"
             ),
+            "</p>\n",
             "</div>\n",
         ),
     }

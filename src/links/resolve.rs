@@ -225,13 +225,34 @@ impl<'s> LinkIndex<'s> {
         let wanted = target.split('#').next().unwrap_or(target);
         let names = suggest(&slugify(wanted), self.site.pages.iter().map(|p| p.name.as_str()));
         if !names.is_empty() {
-            return names.into_iter().map(String::from).collect();
+            // Each as the author would write it: the file's name on disk (`Format converter`
+            // for `format-converter`).
+            return names
+                .into_iter()
+                .map(|name| match self.by_name.get(name).and_then(|ids| ids.first()) {
+                    Some(&id) => written_name(&self.site.pages[id]),
+                    None => name.to_string(),
+                })
+                .collect();
         }
         suggest(wanted, self.site.pages.iter().map(|p| p.title.as_str()))
             .into_iter()
             .map(String::from)
             .collect()
     }
+}
+
+/// A page's name as written on disk: its file's stem, or its folder's name for a folder's page.
+fn written_name(page: &Page) -> String {
+    let (dir, file) = page.rel.trim_end_matches('/').rsplit_once('/').unwrap_or(("", &page.rel));
+    let file = file.trim_end_matches('/');
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let is_index_file = ["_index", "index", "readme"].iter().any(|n| stem.eq_ignore_ascii_case(n));
+    if page.file.is_some() && !(page.is_index && is_index_file) {
+        return stem.to_string();
+    }
+    let dir = if page.file.is_none() { page.rel.trim_end_matches('/') } else { dir };
+    dir.rsplit('/').next().unwrap_or(dir).to_string()
 }
 
 /// Of several candidates, Obsidian's choice: the one in folder `from`, then the one with the
@@ -448,7 +469,9 @@ pub(crate) fn resolve(
                             span_at(range),
                             format!("the block id ^{block} is also the id of a heading"),
                         )
-                        .with_help(format!("links to #{block} go to the heading; rename the block id")),
+                        .with_help(format!(
+                            "links to #{block} go to the heading; rename the block id"
+                        )),
                     );
                 }
             }
@@ -735,6 +758,16 @@ fn find_anchor(page: &Page, anchor: &str, by_text: bool) -> Option<(String, Opti
 }
 
 fn missing_anchor(span: Option<Span>, anchor: &str, target: &Page) -> Diagnostic {
+    if let Some(block) = anchor.strip_prefix('^') {
+        let diag = Diagnostic::error(span, format!("{} has no block ^{block}", target.rel));
+        let near = suggest(block, target.doc.block_ids.iter().map(|(id, _)| id.as_str()));
+        return match near.first() {
+            Some(near) => diag.with_help(format!("did you mean ^{near}?")),
+            None => diag.with_help(
+                "a block id is written at the end of a paragraph, like: The rule. ^rule-id",
+            ),
+        };
+    }
     let ids = target.doc.headings.iter().map(|h| h.id.as_str());
     let near = suggest(anchor, ids);
     let diag = Diagnostic::error(span, format!("{} has no heading `#{anchor}`", target.rel));

@@ -85,9 +85,26 @@ pub(crate) fn part_of<'h>(html: &'h str, anchor: &str) -> Option<&'h str> {
         }
         return Some(&html[start..]);
     }
-    let close = format!("</{tag}>");
-    let end = html[at..].find(&close).map_or(html.len(), |i| at + i + close.len());
-    Some(&html[start..end])
+    // The element's end: its closing tag at the same depth (a `<div>` may hold others).
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    let mut depth = 0usize;
+    let mut i = at;
+    while i < html.len() {
+        let next_open = html[i..].find(&open).map(|n| i + n);
+        let next_close = html[i..].find(&close).map(|n| i + n)?;
+        match next_open {
+            Some(o) if o < next_close => {
+                depth += 1;
+                i = o + open.len();
+            }
+            _ if depth == 0 => return Some(&html[start..next_close + close.len()]),
+            _ => {
+                depth -= 1;
+                i = next_close + close.len();
+            }
+        }
+    }
+    Some(&html[start..])
 }
 
 /// `html` without `id` attributes and heading anchors, which belong to the embedded page.
