@@ -297,3 +297,39 @@ fn search_works_under_a_sub_path() {
         browser.close().await;
     });
 }
+
+/// The pages whose postings hold `word`, from the index files of an output.
+fn pages_with(tree: &std::collections::BTreeMap<String, Vec<u8>>, word: &str) -> Vec<u64> {
+    let manifest: Value = serde_json::from_slice(&tree["search/manifest.json"]).unwrap();
+    let shards = manifest["shards"].as_object().unwrap();
+    let key = shards.keys().filter(|k| word.starts_with(k.as_str())).max_by_key(|k| k.len());
+    let Some(key) = key else { return Vec::new() };
+    let shard: Value =
+        serde_json::from_slice(&tree[&format!("search/{}", shards[key].as_str().unwrap())])
+            .unwrap();
+    let Some(group) = shard["words"][word].as_u64() else { return Vec::new() };
+    let flat = shard["groups"][group as usize]["p"].as_array().unwrap();
+    let mut page = 0;
+    flat.chunks(2)
+        .map(|pair| {
+            page += pair[0].as_u64().unwrap();
+            page
+        })
+        .collect()
+}
+
+#[test]
+fn tags_and_descriptions_are_indexed() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/ops/refunds.md",
+        "+++\ntitle = \"Refund Rules\"\ndescription = \"Money back to customers, consistently.\"\ntags = [\"policy\", \"finance-team\"]\n+++\n\nWhat we pay back and when.\n",
+    );
+    site.run(&["build"]).ok();
+    let tree = site.tree("public");
+    let refund = pages_with(&tree, "refund");
+    assert_eq!(refund.len(), 1, "the title finds the page");
+    for word in ["policy", "finance", "consistently"] {
+        assert_eq!(pages_with(&tree, word), refund, "{word} finds the page");
+    }
+}
