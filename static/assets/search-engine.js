@@ -260,23 +260,31 @@ export class SearchEngine {
         termBest[page] = 0;
       }
     }
-    const demoted = (page) => (this.demoted[m.status[page]] ? 1 : 0);
     const hits = touched.map((page) => {
-      const hit = { page, score: total[page], matched: termCount[page] };
+      // More query words first; among as many, active pages before deprecated and drafts.
+      const hit = { page, score: total[page], matched: termCount[page], tier: termCount[page] * 2 + (this.demoted[m.status[page]] ? 0 : 1) };
       // Indexes older than the review and coverage filters have none: every page is "".
       for (const key of FILTER_KEYS) hit[key] = m[key]?.[page] ?? 0;
       return hit;
     });
-    hits.sort((a, b) => b.matched - a.matched || demoted(a.page) - demoted(b.page) || b.score - a.score || a.page - b.page);
+    hits.sort((a, b) => b.tier - a.tier || b.score - a.score || a.page - b.page);
     // A filter's counts apply the other active filters, so each says what choosing it shows.
-    const keeps = (h, key) => filters[key] == null || h[key] === filters[key];
+    const active = FILTER_KEYS.filter((key) => filters[key] != null);
     const facets = emptyFacets();
+    const filtered = [];
     for (const h of hits) {
-      const failing = FILTER_KEYS.filter((key) => !keeps(h, key));
-      if (failing.length > 1) continue;
-      for (const key of failing.length === 1 ? failing : FILTER_KEYS) facets[key][h[key]] = (facets[key][h[key]] ?? 0) + 1;
+      let failed = null;
+      let fails = 0;
+      for (const key of active) {
+        if (h[key] !== filters[key]) {
+          failed = key;
+          fails += 1;
+        }
+      }
+      if (fails === 0) filtered.push(h);
+      if (fails > 1) continue;
+      for (const key of fails === 1 ? [failed] : FILTER_KEYS) facets[key][h[key]] = (facets[key][h[key]] ?? 0) + 1;
     }
-    const filtered = hits.filter((h) => FILTER_KEYS.every((key) => keeps(h, key)));
     const full = filtered.filter((h) => h.matched === required.length).length;
     const suggestion = await this.suggestion(query, required, perTerm);
     return { hits: filtered, total: filtered.length, full, facets, words: [...matched], any: full === 0, suggestion };
