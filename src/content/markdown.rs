@@ -181,6 +181,11 @@ struct State<'a> {
     /// linear time, not quadratic.
     next_suffix: HashMap<String, usize>,
     block: String,
+    /// What goes before the next table cell in `block` (search excerpts show this text, so
+    /// cells and rows stay apart), and how many such separators the block holds: they are
+    /// not words.
+    table_gap: Option<&'static str>,
+    gaps: usize,
     in_code: bool,
     first_paragraph: Option<String>,
     in_paragraph: bool,
@@ -214,6 +219,8 @@ impl<'a> State<'a> {
             used_ids: HashSet::new(),
             next_suffix: HashMap::new(),
             block: String::new(),
+            table_gap: None,
+            gaps: 0,
             in_code: false,
             first_paragraph: None,
             in_paragraph: false,
@@ -332,6 +339,7 @@ impl<'a> State<'a> {
         let heading = self.parsed.headings.len().checked_sub(1);
         let (text, words) = collapse_whitespace(&self.block);
         self.block.clear();
+        let words = words - std::mem::take(&mut self.gaps).min(words);
         if !text.is_empty() || heading.is_some() {
             self.parsed.word_count += words;
             self.parsed.blocks.push(TextBlock { heading, text });
@@ -431,6 +439,7 @@ impl<'a> State<'a> {
             }
             Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_)) => {
                 let start = self.containers.pop();
+                self.soft_break();
                 self.emit(event);
                 self.closed_block = start.map(|s| (s, self.buffer().len()));
             }
@@ -448,8 +457,20 @@ impl<'a> State<'a> {
                 self.emit(Event::Html("<div class=\"table-wrap\">".into()));
                 self.emit(event);
             }
+            Event::Start(Tag::TableCell) => {
+                if let Some(gap) = self.table_gap.take() {
+                    self.block.push_str(gap);
+                    self.gaps += 1;
+                }
+                self.emit(event);
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                self.table_gap = Some(" | ");
+                self.emit(event);
+            }
             Event::End(TagEnd::Table) => {
                 let start = self.containers.pop();
+                self.table_gap = None;
                 self.emit(event);
                 self.emit(Event::Html("</div>\n".into()));
                 self.closed_block = start.map(|s| (s, self.buffer().len()));
@@ -470,6 +491,7 @@ impl<'a> State<'a> {
             }
             Event::End(TagEnd::TableCell) => {
                 self.soft_break();
+                self.table_gap = Some(" · ");
                 self.emit(event);
             }
             // A task's box says what it shows: screen readers announce an unlabelled
@@ -1092,6 +1114,16 @@ mod tests {
         );
         assert_eq!(p.summary, "Intro text here.");
         assert_eq!(p.word_count, 11);
+    }
+
+    #[test]
+    fn table_text_keeps_cells_and_rows_apart() {
+        // Search excerpts show this text: cells must not run together.
+        let p = md(
+            "## Fees\n\n| Case | Refund |\n|---|---|\n| Final sale | None |\n| Damaged | Full |\n",
+        );
+        assert_eq!(p.blocks[0].text, "Case · Refund | Final sale · None | Damaged · Full");
+        assert_eq!(p.word_count, 8, "separators are not words");
     }
 
     #[test]

@@ -27,10 +27,13 @@ use crate::output::OutputFile;
 use text::{StemCache, is_stop_word};
 
 pub(crate) const FORMAT: u32 = 2;
-/// BM25F field weights and length normalisation: title, headings, body.
-pub(crate) const WEIGHTS: [f64; 3] = [6.0, 3.0, 1.0];
+/// BM25F field weights and length normalisation: title (and tags), headings, body. K1 is
+/// high because it saturates the weighted sum of the fields: at 1.2 one title match scored
+/// nearly as much as a page can, so a page whose title names the query word ranked with any
+/// page that mentions it a few times (measured by tests/js/relevance.test.mjs).
+pub(crate) const WEIGHTS: [f64; 3] = [8.0, 3.0, 1.0];
 pub(crate) const B: [f64; 3] = [0.5, 0.6, 0.75];
-pub(crate) const K1: f64 = 1.2;
+pub(crate) const K1: f64 = 4.0;
 /// A term shard is split into longer prefixes when its JSON would exceed this.
 const SHARD_BYTES: usize = 64 * 1024;
 const MAX_KEY_CHARS: usize = 8;
@@ -157,9 +160,9 @@ impl Postings {
 
     /// Analyses one page (number `page`) and adds its postings: the title is field 0, the
     /// headings field 1, and the text of every block field 2.
-    fn add(&mut self, page: u32, title: &str, headings: &[&str], blocks: &[&str]) {
+    fn add(&mut self, page: u32, [title, headings, blocks]: [&[&str]; 3]) {
         let mut lens = [0u32; 3];
-        let fields = std::iter::once((0, title))
+        let fields = (title.iter().map(|t| (0, *t)))
             .chain(headings.iter().map(|h| (1, *h)))
             .chain(blocks.iter().map(|b| (2, *b)));
         for (field, text) in fields {
@@ -335,6 +338,19 @@ fn blocks_of(page: &Page) -> Vec<&str> {
     blocks
 }
 
+/// The text of a page's three fields. Tags count with the title: an author chose them to
+/// say what the page is about, as the title does. A description the author wrote counts
+/// with the body (a page without one shows its first paragraph, which the body holds).
+fn indexed_text<'p>(page: &'p Page, blocks: &[&'p str]) -> [Vec<&'p str>; 3] {
+    let tags = page.meta.tags.iter().flatten().map(String::as_str);
+    let description = page.meta.description.as_deref();
+    [
+        std::iter::once(page.title.as_str()).chain(tags).collect(),
+        page.doc.headings.iter().map(|h| h.text.as_str()).collect(),
+        blocks.iter().copied().chain(description).collect(),
+    ]
+}
+
 fn hashed(dir: &str, stem: &str, bytes: &[u8]) -> String {
     let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes));
     format!("{dir}/{stem}.{}.json", &hash[..10])
@@ -459,10 +475,9 @@ pub(crate) fn index(
                 let mut records = RecordWriter::new(pages.start, *size);
                 for n in pages.clone() {
                     let page = docs[n];
-                    let headings: Vec<&str> =
-                        page.doc.headings.iter().map(|h| h.text.as_str()).collect();
                     let blocks = blocks_of(page);
-                    acc.add(n as u32, &page.title, &headings, &blocks);
+                    let [title, headings, body] = indexed_text(page, &blocks);
+                    acc.add(n as u32, [&title, &headings, &body]);
                     records.page(cfg, page, &blocks);
                 }
                 let json = records.finish();
@@ -748,12 +763,14 @@ mod tests {
         let mut p = Postings::default();
         p.add(
             0,
-            "Returns",
-            &["Refund rules", "Returned goods"],
-            &[
-                "Intro about returns.",
-                "Refunds for returned items, returning customers.",
-                "Nothing.",
+            [
+                &["Returns"],
+                &["Refund rules", "Returned goods"],
+                &[
+                    "Intro about returns.",
+                    "Refunds for returned items, returning customers.",
+                    "Nothing.",
+                ],
             ],
         );
         let Merged { by_stem, words, lens } = Postings::merge(vec![p]);
@@ -769,7 +786,7 @@ mod tests {
     #[test]
     fn stop_words_are_indexed_in_titles_only() {
         let mut p = Postings::default();
-        p.add(0, "How to pack", &[], &["how the packing works"]);
+        p.add(0, [&["How to pack"], &[], &["how the packing works"]]);
         let Merged { by_stem, .. } = Postings::merge(vec![p]);
         assert_eq!(by_stem["how"][0].counts, 4096);
         assert_eq!(by_stem["pack"][0].counts, 4096 + 1);

@@ -77,6 +77,33 @@ export function shardKey(keys, word) {
 
 const PREFIX_FACTOR = 0.5;
 const MAX_PREFIX_SHARDS = 3;
+/** Statuses whose pages rank below the others that match as many query words. */
+const DEMOTED = new Set(["deprecated", "draft"]);
+
+/**
+ * The edit distance of `a` and `b` (insertions, deletions, substitutions and swaps of two
+ * neighbours, each 1), or `max + 1` when it is over `max`.
+ */
+export function editDistance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before = null;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    let least = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row.push(d);
+      least = Math.min(least, d);
+    }
+    if (least > max) return max + 1;
+    before = prev;
+    prev = row;
+  }
+  return Math.min(prev[b.length], max + 1);
+}
 
 export class SearchEngine {
   /**
@@ -106,6 +133,7 @@ export class SearchEngine {
       this.manifest = await this.file("manifest.json");
       this.keys = Object.keys(this.manifest.shards);
       this.stop = new Set(this.manifest.stop);
+      this.demoted = this.manifest.statuses.map((s) => DEMOTED.has(s));
     }
     return this.manifest;
   }
@@ -147,10 +175,39 @@ export class SearchEngine {
   }
 
   /**
-   * Runs a query. Returns `{ hits, total, facets, words, any }`: hits sorted by score (best
-   * first), each `{ page, score }` and a value index per filter of `FILTER_KEYS`; `facets`
-   * counts the hits per value of each filter (before the filters); `words` are the surface words that
-   * matched (for highlighting); `any` is true when no page had every word.
+   * A word of the index close to `word` (edit distance 1, or 2 for words of five letters or
+   * more), from the shard that `word` itself is looked up in, so it costs no download:
+   * the closest, then the one on the most pages. `null` when there is none.
+   */
+  async suggest(word) {
+    const m = await this.load();
+    const key = shardKey(this.keys, word);
+    if (key === null || word.length < 3 || /\p{N}/u.test(word)) return null;
+    const shard = await this.file(m.shards[key]);
+    const max = word.length >= 5 ? 2 : 1;
+    let best = null;
+    for (const [surface, g] of Object.entries(shard.words)) {
+      if (surface === word || this.stop.has(surface)) continue;
+      const distance = editDistance(word, surface, max);
+      if (distance > max) continue;
+      const pages = shard.groups[g].p.length / 2;
+      if (!best || distance < best.distance || (distance === best.distance && (pages > best.pages || (pages === best.pages && surface < best.word)))) {
+        best = { word: surface, distance, pages };
+      }
+    }
+    return best?.word ?? null;
+  }
+
+  /**
+   * Runs a query. Returns `{ hits, total, full, facets, words, any, suggestion }`: `hits`
+   * holds the pages with every query word first, then those with fewer; among pages with as
+   * many words, active pages before deprecated and draft ones; then by score (best first).
+   * Each hit is `{ page, score, matched }` (`matched`: how many query words the page has) and
+   * a value index per filter of `FILTER_KEYS`. `full` counts the hits with every word.
+   * `facets` counts, for each filter's values, the hits that the other active filters keep.
+   * `words` are the surface words that matched (for highlighting); `any` is true when no
+   * page had every word. `suggestion` is the query with each word that matched nothing
+   * replaced by a close word of the index ("did you mean"), or `null`.
    */
   async search(query, filters = {}) {
     const m = await this.load();
@@ -158,7 +215,7 @@ export class SearchEngine {
     let required = terms.map((t, i) => ({ word: t, prefix: prefixLast && i === terms.length - 1 }));
     const content = required.filter((t) => !this.stop.has(t.word) || t.prefix);
     if (content.length > 0) required = content;
-    if (required.length === 0) return { hits: [], total: 0, facets: emptyFacets(), words: [], any: false };
+    if (required.length === 0) return { hits: [], total: 0, full: 0, facets: emptyFacets(), words: [], any: false, suggestion: null };
 
     const perTerm = await Promise.all(required.map((t) => this.match(t.word, t.prefix)));
     // Dense arrays over all pages: no allocation per posting, however common the word.
@@ -171,10 +228,13 @@ export class SearchEngine {
     const { weights, b, avg, len, k1 } = m;
     for (const groups of perTerm) {
       const seen = [];
+      // The groups a word matches share the idf of the commonest: a rare word that the word
+      // typed is only a prefix of must not outweigh the word itself.
+      const df = Math.max(0, ...groups.map((g) => g.df));
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       for (const g of groups) {
         g.words.forEach((w) => matched.add(w));
         const flat = g.flat;
-        const idf = Math.log(1 + (n - g.df + 0.5) / (g.df + 0.5));
         let page = 0;
         for (let i = 0; i + 1 < flat.length; i += 2) {
           page += flat[i];
@@ -200,20 +260,55 @@ export class SearchEngine {
         termBest[page] = 0;
       }
     }
-    let candidates = touched.filter((p) => termCount[p] === required.length);
-    const any = candidates.length === 0;
-    if (any) candidates = touched;
-    const hits = candidates.map((page) => {
-      const hit = { page, score: total[page] * (any ? termCount[page] / required.length : 1) };
+    const hits = touched.map((page) => {
+      // More query words first; among as many, active pages before deprecated and drafts.
+      const hit = { page, score: total[page], matched: termCount[page], tier: termCount[page] * 2 + (this.demoted[m.status[page]] ? 0 : 1) };
       // Indexes older than the review and coverage filters have none: every page is "".
       for (const key of FILTER_KEYS) hit[key] = m[key]?.[page] ?? 0;
       return hit;
     });
-    hits.sort((a, b) => b.score - a.score || a.page - b.page);
+    hits.sort((a, b) => b.tier - a.tier || b.score - a.score || a.page - b.page);
+    // A filter's counts apply the other active filters, so each says what choosing it shows.
+    const active = FILTER_KEYS.filter((key) => filters[key] != null);
     const facets = emptyFacets();
-    for (const h of hits) for (const key of FILTER_KEYS) facets[key][h[key]] = (facets[key][h[key]] ?? 0) + 1;
-    const filtered = hits.filter((h) => FILTER_KEYS.every((key) => filters[key] == null || h[key] === filters[key]));
-    return { hits: filtered, total: filtered.length, facets, words: [...matched], any };
+    const filtered = [];
+    for (const h of hits) {
+      let failed = null;
+      let fails = 0;
+      for (const key of active) {
+        if (h[key] !== filters[key]) {
+          failed = key;
+          fails += 1;
+        }
+      }
+      if (fails === 0) filtered.push(h);
+      if (fails > 1) continue;
+      for (const key of fails === 1 ? [failed] : FILTER_KEYS) facets[key][h[key]] = (facets[key][h[key]] ?? 0) + 1;
+    }
+    const full = filtered.filter((h) => h.matched === required.length).length;
+    const suggestion = await this.suggestion(query, required, perTerm);
+    return { hits: filtered, total: filtered.length, full, facets, words: [...matched], any: full === 0, suggestion };
+  }
+
+  /** The query with each of its words that matched nothing replaced by a close word. */
+  async suggestion(query, required, perTerm) {
+    const missing = required.filter((t, i) => perTerm[i].length === 0 && !this.stop.has(t.word));
+    if (missing.length === 0) return null;
+    const replace = new Map();
+    for (const t of missing) {
+      const close = await this.suggest(t.word);
+      if (close) replace.set(t.word, close);
+    }
+    if (replace.size === 0) return null;
+    let out = "";
+    let pos = 0;
+    for (const s of segments(query)) {
+      const close = replace.get(fold(s.word));
+      if (!close) continue;
+      out += query.slice(pos, s.index) + close;
+      pos = s.index + s.word.length;
+    }
+    return (out + query.slice(pos)).trim();
   }
 
   /** The page records of the given page numbers, in the same order. */

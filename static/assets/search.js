@@ -51,6 +51,33 @@ function metaLine(manifest, hit) {
   return parts.join(" · ");
 }
 
+/** The heading a hit's excerpt comes from, or null for the top of the page. */
+function blockHeading(record, block) {
+  return block > 0 ? record.headings[block - 1]?.[1] ?? null : null;
+}
+
+/**
+ * What the status line says: how many results, how many have every word, and a "did you
+ * mean" link to the search page for the suggested query, which runs it in place.
+ */
+function renderStatus(status, result, text, searchUrl, onSuggest) {
+  const count = result.total;
+  let line = text(count);
+  if (count > 0 && result.full === 0) line += " with some of the words";
+  else if (result.full < count) line += `: ${result.full} with every word, then pages with some of them`;
+  status.replaceChildren(document.createTextNode(`${line}.`));
+  if (result.suggestion) {
+    const url = new URL(searchUrl, location.href);
+    url.search = new URLSearchParams({ q: result.suggestion }).toString();
+    const link = element("a", { class: "search-suggestion", href: url.pathname + url.search, text: result.suggestion });
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      onSuggest(result.suggestion);
+    });
+    status.append(" Did you mean ", link, "?");
+  }
+}
+
 /** Loads the records of the hits of `result` and pairs them up with the block each links to. */
 async function withRecords(engine, result, hits) {
   const records = await engine.records(hits.map((h) => h.page));
@@ -219,8 +246,10 @@ class SearchBox {
       // The option is the link itself (a link may take role="option"): no link nested in
       // an option, and the result still opens like any link.
       const item = element("a", { href: url, tabindex: "-1", role: "option", id: `opsbook-result-${i}`, "aria-selected": "false", "data-url": url });
+      // The option opens the heading its excerpt is under, so it says so.
+      const heading = blockHeading(record, block);
       item.append(
-        element("span", { class: "result-title", text: record.title }),
+        element("span", { class: "result-title", text: heading ? `${record.title} › ${heading}` : record.title }),
         element("span", { class: "result-meta", text: metaLine(manifest, hit) }),
         excerptNode(record.blocks[block] || record.description, result.words),
       );
@@ -231,8 +260,11 @@ class SearchBox {
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
     const count = result.total;
-    this.status.textContent =
-      count === 0 ? "No pages match." : `${count} result${count === 1 ? "" : "s"}${result.any ? " with some of the words" : ""}`;
+    renderStatus(this.status, result, (n) => (n === 0 ? "No pages match" : `${n} result${n === 1 ? "" : "s"}`), this.form.action, (q) => {
+      this.input.value = q;
+      this.input.focus();
+      this.run();
+    });
     const all = new URL(this.form.action, location.href);
     all.searchParams.set("q", query);
     this.all.href = all.pathname + all.search;
@@ -316,21 +348,28 @@ class SearchPage {
     }, PAGE_FACETS);
     this.list.replaceChildren(
       ...rows.map(({ hit, record, block }) => {
-        const url = hitUrl(record, block);
+        // The title opens the page at its top; the heading the excerpt is under links there.
+        const heading = blockHeading(record, block);
         const item = element("li", { class: "search-result" });
         item.append(
-          element("a", { class: "result-title", href: url, text: record.title }),
+          element("a", { class: "result-title", href: record.url, text: record.title }),
           element("p", { class: "result-meta", text: metaLine(manifest, hit) }),
-          element("p", {}, [excerptNode(record.blocks[block] || record.description, result.words)]),
+          element("p", {}, [
+            heading ? element("a", { class: "result-heading", href: hitUrl(record, block), text: heading }) : null,
+            heading ? document.createTextNode(" — ") : null,
+            excerptNode(record.blocks[block] || record.description, result.words),
+          ]),
         );
         return item;
       }),
     );
     const count = result.total;
-    this.status.textContent =
-      count === 0
-        ? `No pages match “${query.trim()}”.`
-        : `${count} result${count === 1 ? "" : "s"} for “${query.trim()}”${result.any ? " (pages with some of the words)" : ""}`;
+    const q = query.trim();
+    renderStatus(this.status, result, (n) => (n === 0 ? `No pages match “${q}”` : `${n} result${n === 1 ? "" : "s"} for “${q}”`), location.href, (suggested) => {
+      this.input.value = suggested;
+      this.shown = PAGE_RESULTS;
+      this.run();
+    });
     this.more.hidden = count <= this.shown;
   }
 }

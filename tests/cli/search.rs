@@ -262,10 +262,14 @@ fn the_search_page_runs_the_query_from_its_url() {
         assert!(all.iter().any(|u| u.starts_with("/fulfillment/pick-pack-ship/")), "a page that only says returned");
         assert!(all.iter().any(|u| u.starts_with("/customer-service/wismo-tickets/")), "a page that only says returned");
 
+        // A result's title opens its page at the top (result titles jumped mid-page); the
+        // heading its excerpt is under links to that heading.
         browser.client.goto(&format!("{}/search/?q=%C3%89tiquette", server.base)).await.unwrap();
         browser.wait_for("return document.querySelectorAll('[data-search-results] li').length > 0").await;
         let first = browser.eval(links).await;
-        assert!(first[0].as_str().unwrap().starts_with("/customer-service/escalation-matrix/#"), "{first}");
+        assert_eq!(first[0], json!("/customer-service/escalation-matrix/"));
+        let heading = browser.eval("return document.querySelector('[data-search-results] li a.result-heading').getAttribute('href')").await;
+        assert!(heading.as_str().unwrap().starts_with("/customer-service/escalation-matrix/#"), "{heading}");
 
         browser.client.goto(&format!("{}/search/?q=%21%3F", server.base)).await.unwrap();
         browser.wait_for("return document.readyState === 'complete'").await;
@@ -293,6 +297,77 @@ fn search_works_under_a_sub_path() {
         wait_results(&browser).await;
         let urls = option_urls(&browser).await;
         assert_eq!(urls[0], "/kb/ops/returns/#refunds");
+        assert!(browser.console_errors().await.is_empty());
+        browser.close().await;
+    });
+}
+
+/// The pages whose postings hold `word`, from the index files of an output.
+fn pages_with(tree: &std::collections::BTreeMap<String, Vec<u8>>, word: &str) -> Vec<u64> {
+    let manifest: Value = serde_json::from_slice(&tree["search/manifest.json"]).unwrap();
+    let shards = manifest["shards"].as_object().unwrap();
+    let key = shards.keys().filter(|k| word.starts_with(k.as_str())).max_by_key(|k| k.len());
+    let Some(key) = key else { return Vec::new() };
+    let shard: Value =
+        serde_json::from_slice(&tree[&format!("search/{}", shards[key].as_str().unwrap())])
+            .unwrap();
+    let Some(group) = shard["words"][word].as_u64() else { return Vec::new() };
+    let flat = shard["groups"][group as usize]["p"].as_array().unwrap();
+    let mut page = 0;
+    flat.chunks(2)
+        .map(|pair| {
+            page += pair[0].as_u64().unwrap();
+            page
+        })
+        .collect()
+}
+
+#[test]
+fn tags_and_descriptions_are_indexed() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/ops/refunds.md",
+        "+++\ntitle = \"Refund Rules\"\ndescription = \"Money back to customers, consistently.\"\ntags = [\"policy\", \"finance-team\"]\n+++\n\nWhat we pay back and when.\n",
+    );
+    site.run(&["build"]).ok();
+    let tree = site.tree("public");
+    let refund = pages_with(&tree, "refund");
+    assert_eq!(refund.len(), 1, "the title finds the page");
+    for word in ["policy", "finance", "consistently"] {
+        assert_eq!(pages_with(&tree, word), refund, "{word} finds the page");
+    }
+}
+
+#[test]
+fn a_misspelled_query_suggests_a_word_of_the_index() {
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        browser.client.goto(&format!("{}/fulfillment/", server.base)).await.unwrap();
+        let input = browser.client.find(Locator::Id("opsbook-search")).await.unwrap();
+        input.send_keys("inventroy").await.unwrap();
+        browser.wait_for("return !!document.querySelector('#opsbook-search-panel .search-suggestion')").await;
+        let status = browser.eval("return document.querySelector('#opsbook-search-panel .search-status').textContent").await;
+        assert_eq!(status, json!("No pages match. Did you mean inventory?"));
+        browser.client.find(Locator::Css("#opsbook-search-panel .search-suggestion")).await.unwrap().click().await.unwrap();
+        wait_results(&browser).await;
+        assert_eq!(browser.eval("return document.getElementById('opsbook-search').value").await, json!("inventory"));
+        // An option that opens a heading names it after the page's title.
+        let options = browser.eval("return [...document.querySelectorAll('#opsbook-search-results [role=option]')].map(o => [o.dataset.url, o.querySelector('.result-title').textContent])").await;
+        for option in options.as_array().unwrap() {
+            let (url, title) = (option[0].as_str().unwrap(), option[1].as_str().unwrap());
+            assert_eq!(url.contains('#'), title.contains(" › "), "{url}: {title}");
+        }
+        // The search page offers it too, as a link.
+        browser.client.goto(&format!("{}/search/?q=inventroy", server.base)).await.unwrap();
+        browser.wait_for("return !!document.querySelector('[data-search-status] .search-suggestion')").await;
+        let href = browser.eval("return document.querySelector('[data-search-status] .search-suggestion').getAttribute('href')").await;
+        assert_eq!(href, json!("/search/?q=inventory"));
+        browser.client.find(Locator::Css("[data-search-status] .search-suggestion")).await.unwrap().click().await.unwrap();
+        browser.wait_for("return document.querySelectorAll('[data-search-results] li').length > 0").await;
+        assert!(browser.eval("return location.search").await.as_str().unwrap().contains("q=inventory"));
         assert!(browser.console_errors().await.is_empty());
         browser.close().await;
     });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
-  SearchEngine, fold, words, parseQuery, decodePostings, bm25f, shardKey, excerpt, hitUrl, bestBlock,
+  SearchEngine, fold, words, parseQuery, decodePostings, bm25f, shardKey, excerpt, hitUrl, bestBlock, editDistance,
 } from "../../static/assets/search-engine.js";
 
 const site = process.env.OPSBOOK_TEST_SITE;
@@ -121,13 +121,93 @@ test("filters narrow to one owner and count the rest", { skip }, async () => {
   assert.ok(only.hits.every((h) => m.owners[h.owner] === "Sam Reyes"));
 });
 
-test("all words are required, with a fallback to any word", { skip }, async () => {
+test("pages with every word come first, then the best partial matches", { skip }, async () => {
   const e = engine();
-  const both = await e.search("refund carrier");
+  // Finished words (a space after each): no prefix matching, so each word's pages are plain.
+  const pagesOf = async (q) => new Set((await e.search(q)).hits.map((h) => h.page));
+  const refund = await pagesOf("refund ");
+  const carrier = await pagesOf("carrier ");
+  const both = await e.search("refund carrier ");
   assert.equal(both.any, false);
+  const full = [...refund].filter((p) => carrier.has(p));
+  assert.ok(full.length > 0 && full.length < refund.size);
+  assert.equal(both.full, full.length);
+  assert.deepEqual(new Set(both.hits.slice(0, both.full).map((h) => h.page)), new Set(full), "every word first");
+  assert.deepEqual(new Set(both.hits.map((h) => h.page)), new Set([...refund, ...carrier]), "then pages with either");
+  assert.ok(both.hits.slice(both.full).every((h) => h.matched === 1));
   const none = await e.search("refund zzzzzz");
   assert.equal(none.any, true, "no page has both: pages with either");
-  assert.ok(none.total > 0);
+  assert.equal(none.full, 0);
+  assert.deepEqual(new Set(none.hits.map((h) => h.page)), refund);
+});
+
+test("deprecated and draft pages rank below active pages that match as many words", { skip }, async () => {
+  const e = engine();
+  const m = await e.load();
+  const demoted = (h) => ["deprecated", "draft"].includes(m.statuses[m.status[h.page]]);
+  let checked = 0;
+  for (const q of ["picking", "pick pack", "paper pick list", "batch"]) {
+    const { hits } = await e.search(q);
+    hits.forEach((h, i) => {
+      const next = hits[i + 1];
+      if (next && next.matched === h.matched) {
+        assert.ok(!demoted(h) || demoted(next), `${q}: page ${h.page} (${m.statuses[m.status[h.page]]}) above page ${next.page}`);
+      }
+    });
+    checked += hits.filter(demoted).length;
+  }
+  assert.ok(checked > 0, "the sample's deprecated page is among the results");
+});
+
+test("each filter's counts reflect the other active filters", { skip }, async () => {
+  const e = engine();
+  const m = await e.load();
+  const section = m.sections.indexOf("Inventory");
+  const all = await e.search("stock");
+  const some = await e.search("stock", { section });
+  assert.deepEqual(some.facets.section, all.facets.section, "a filter's own counts ignore it");
+  const owners = Object.keys(some.facets.owner).map(Number);
+  assert.ok(owners.length > 1);
+  for (const owner of owners) {
+    const both = await e.search("stock", { section, owner });
+    assert.equal(some.facets.owner[owner], both.total, `owner ${m.owners[owner]}`);
+  }
+  // Choosing the owner keeps the section counts honest the other way round.
+  const owner = owners.find((o) => o !== 0);
+  const byOwner = await e.search("stock", { owner });
+  for (const [value, count] of Object.entries(byOwner.facets.section)) {
+    assert.equal(count, (await e.search("stock", { owner, section: Number(value) })).total);
+  }
+});
+
+test("edit distance counts a swap of two neighbours as one edit", () => {
+  for (const [a, b, d] of [
+    ["inventroy", "inventory", 1], ["inventory", "inventory", 0], ["polcy", "policy", 1],
+    ["refnud", "refund", 1], ["kitten", "sitting", 3], ["", "ab", 2], ["abc", "cba", 2],
+  ]) {
+    assert.equal(editDistance(a, b, 3), d, `${a} ${b}`);
+    assert.equal(editDistance(b, a, 3), d, `${b} ${a}`);
+  }
+  assert.equal(editDistance("kitten", "sitting", 1), 2, "over the limit: limit + 1");
+  assert.equal(editDistance("a", "abcdef", 2), 3);
+});
+
+test("a word that matches nothing gets a close word of the index, without another download", { skip }, async () => {
+  const e = engine();
+  const r = await e.search("inventroy");
+  assert.equal(r.total, 0);
+  assert.equal(r.suggestion, "inventory");
+  // What the suggestion fetched is what looking the word up fetched anyway.
+  const plain = engine();
+  await plain.load();
+  await plain.match("inventroy", true);
+  assert.deepEqual(e.fetched, plain.fetched);
+  assert.equal((await e.search("refund polcy")).suggestion, "refund policy", "words that match stay");
+  assert.equal((await e.search("Refund  Polcy now")).suggestion, "Refund  policy now", "the query as typed, one word replaced");
+  assert.equal((await e.search("refund policy")).suggestion, null, "every word matches");
+  assert.equal((await e.search("zzzzzz")).suggestion, null, "nothing close");
+  const suggested = await e.search((await e.search("invetnory counts ")).suggestion);
+  assert.ok(suggested.total > 0, "the suggestion finds pages");
 });
 
 test("empty, punctuation-only and stop-word queries do not fail", { skip }, async () => {
