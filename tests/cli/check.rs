@@ -63,14 +63,17 @@ fn links_to_missing_files_drafts_and_outside_the_content_folder_are_errors() {
 }
 
 #[test]
-fn two_sources_for_one_url_are_named_together() {
+fn two_sources_for_one_url_are_named_together_and_extra_section_pages_are_pages() {
     TestSite::fixture("content/duplicate_url").run(&["build"]).fails(1).stderr_has(&[
         "error: ops/Pick Pack.md and ops/pick-pack.md both map to the URL /ops/pick-pack/",
     ]);
-    TestSite::fixture("content/two_section_pages")
-        .run(&["build"])
-        .fails(1)
-        .stderr_has(&["error: two section pages in one folder: ops/README.md and ops/_index.md"]);
+    // Several section pages in one folder (DESIGN section 3): the first of _index.md,
+    // index.md, README.md wins, the others are ordinary pages, with a warning.
+    let site = TestSite::fixture("content/two_section_pages");
+    site.run(&["build"]).ok().stderr_has(&[
+        "content/ops/README.md: warning: _index.md is the section page of ops/; ops/README.md is an ordinary page",
+    ]);
+    assert!(site.exists("public/ops/readme/index.html"));
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn process_pages_show_owner_backups_review_and_systems_from_both_formats() {
         "datetime=\"2026-12-30\">30 Dec 2026</time>",
         "<li><a href=\"/governance/systems/shopify/\">Shopify</a></li><li><a href=\"/governance/systems/wms/\">WMS</a></li>",
         "<span class=\"badge status-active\">Active</span>",
-        "<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>",
+        "<div class=\"callout callout-warning\" data-callout=\"warning\" role=\"note\"><p class=\"callout-title\">Warning</p>",
     ] {
         assert!(pick.contains(expected), "pick lacks {expected}");
     }

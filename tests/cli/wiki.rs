@@ -211,7 +211,7 @@ fn many_broken_links_say_that_warn_exists() {
     site.write("handbook/broken.md", &format!("# Broken\n\n{links}"));
     let run = site.run(&["build"]).fails(1);
     run.stderr_has(&[
-        "error: 21 links go nowhere",
+        "warning: 21 links go nowhere",
         "help: bringing in a wiki? `[links] broken = \"warn\"` in opsbook.toml builds it anyway",
     ]);
 }
