@@ -11,9 +11,12 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
-use pulldown_cmark_escape::{escape_href, escape_html};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
 
+use super::highlight;
 use super::obsidian;
 use super::slug::slugify;
 
@@ -206,6 +209,8 @@ struct State<'a> {
     closed_block: Option<(usize, usize)>,
     /// Whether a note was embedded (then empty paragraphs left around embeds go).
     embedded: bool,
+    /// The fenced block being read: its language and its text.
+    fence: Option<(String, String)>,
 }
 
 impl<'a> State<'a> {
@@ -231,6 +236,7 @@ impl<'a> State<'a> {
             containers: Vec::new(),
             closed_block: None,
             embedded: false,
+            fence: None,
         }
     }
 
@@ -367,6 +373,12 @@ impl<'a> State<'a> {
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.image(link_type, dest_url, title, id, range, rest);
             }
+            Event::Text(text) if self.fence.is_some() => {
+                self.text(&text);
+                if let Some((_, code)) = &mut self.fence {
+                    code.push_str(&text);
+                }
+            }
             Event::Text(text) => {
                 if let Some((_, true)) = self.open_links.last() {
                     // A wikilink without a label shows the target's title, known later.
@@ -443,6 +455,14 @@ impl<'a> State<'a> {
                 self.emit(event);
                 self.closed_block = start.map(|s| (s, self.buffer().len()));
             }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                if !info.trim().is_empty() =>
+            {
+                // A fenced block with a language: collected, then written highlighted.
+                self.in_code = true;
+                let lang = info.split_whitespace().next().unwrap_or_default().to_string();
+                self.fence = Some((lang, String::new()));
+            }
             Event::Start(Tag::CodeBlock(_)) => {
                 self.in_code = true;
                 self.emit(event);
@@ -450,7 +470,10 @@ impl<'a> State<'a> {
             Event::End(TagEnd::CodeBlock) => {
                 self.in_code = false;
                 self.soft_break();
-                self.emit(event);
+                match self.fence.take() {
+                    Some((lang, code)) => self.emit(Event::Html(code_block(&lang, &code).into())),
+                    None => self.emit(event),
+                }
             }
             Event::Start(Tag::Table(_)) => {
                 self.containers.push(self.buffer().len());
@@ -813,6 +836,31 @@ fn unescape_table_pipe(dest: CowStr<'_>) -> CowStr<'_> {
     }
 }
 
+/// A fenced block with a language: `<pre data-lang="SQL"><code class="language-sql">`, its
+/// text highlighted when a grammar knows the language (else escaped as it is).
+fn code_block(lang: &str, code: &str) -> String {
+    let known = highlight::language(lang);
+    let mut html = String::with_capacity(code.len() * 2 + 64);
+    html.push_str("<pre data-lang=\"");
+    let _ = escape_html(&mut html, known.map_or(lang, |(_, label)| label));
+    html.push_str("\"><code class=\"language-");
+    let _ = escape_html(&mut html, lang);
+    html.push_str("\">");
+    match known.and_then(|(grammar, _)| highlight::highlight(grammar, code)) {
+        Some(highlighted) => {
+            html.push_str(&highlighted);
+            if code.ends_with('\n') && !highlighted.ends_with('\n') {
+                html.push('\n');
+            }
+        }
+        None => {
+            let _ = escape_html_body_text(&mut html, code);
+        }
+    }
+    html.push_str("</code></pre>\n");
+    html
+}
+
 /// What a file that is not a note is, by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Attachment {
@@ -1129,7 +1177,16 @@ mod tests {
     #[test]
     fn code_keeps_its_language_class() {
         let p = md("```csv\nsku,qty\n```\n");
-        assert!(p.html.contains("<pre><code class=\"language-csv\">sku,qty\n</code></pre>"));
+        assert_eq!(
+            p.html,
+            "<pre data-lang=\"csv\"><code class=\"language-csv\">sku,qty\n</code></pre>\n"
+        );
+        // A known language is highlighted and named; its text still reaches search.
+        let p = md("```sql title=\"stock\"\nSELECT 1 < 2; -- \"x\"\n```\n\n    indented <code>\n");
+        assert!(p.html.starts_with("<pre data-lang=\"SQL\"><code class=\"language-sql\"><span class=\"hl-keyword\">SELECT</span>"), "{}", p.html);
+        assert!(p.html.contains("&lt;") && !p.html.contains("1 < 2"));
+        assert!(p.html.contains("<pre><code>indented &lt;code&gt;\n</code></pre>"), "{}", p.html);
+        assert_eq!(p.blocks[0].text, "SELECT 1 < 2; -- \"x\" indented <code>");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`site::assemble`] (sections, cascades, drafts, URLs, order). None of them writes output.
 
 pub(crate) mod frontmatter;
+pub(crate) mod highlight;
 pub mod load;
 pub(crate) mod markdown;
 pub(crate) mod obsidian;

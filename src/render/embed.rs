@@ -14,9 +14,14 @@ use crate::links::Resolved;
 /// How many notes deep embeds are shown (an embed in an embed in an embed ...).
 pub(crate) const MAX_DEPTH: usize = 4;
 
+/// How much embedded HTML one page shows: notes that each embed many others, a few levels
+/// deep, would otherwise multiply into a page of gigabytes.
+const MAX_EMBEDDED_BYTES: usize = 2 * 1024 * 1024;
+
 /// The content HTML of page `id`, every marker filled, embeds included.
 pub(crate) fn page_html(site: &Site, links: &[Vec<Resolved>], id: PageId) -> String {
-    fill(site, links, id, &site.pages[id].doc.html, &mut vec![id])
+    let mut budget = MAX_EMBEDDED_BYTES;
+    fill(site, links, id, &site.pages[id].doc.html, &mut vec![id], &mut budget)
 }
 
 fn fill(
@@ -25,16 +30,28 @@ fn fill(
     id: PageId,
     html: &str,
     stack: &mut Vec<PageId>,
+    budget: &mut usize,
 ) -> String {
     fill_markers(html, &links[id], &mut |link, out| {
         let Some(target) = link.target.filter(|_| link.embed && link.broken.is_none()) else {
             return;
         };
         let title = &site.pages[target].title;
-        if stack.contains(&target) || stack.len() > MAX_DEPTH {
+        let whole = &site.pages[target].doc.html;
+        let part = match link.url.split_once('#') {
+            Some((_, anchor)) => part_of(whole, anchor),
+            None => Some(whole.as_str()),
+        };
+        let Some(part) = part else { return };
+        let too_much = part.len() > *budget;
+        if stack.contains(&target) || stack.len() > MAX_DEPTH || too_much {
             out.push_str("<p class=\"embed-note\">");
             let why = if stack.contains(&target) {
                 format!("“{title}” is not shown again here: it is already shown around this place.")
+            } else if too_much {
+                format!(
+                    "“{title}” is not shown here: this page already shows as much embedded text as a page can; follow the link above."
+                )
             } else {
                 format!("“{title}” is embedded too deeply to show here; follow the link above.")
             };
@@ -42,14 +59,9 @@ fn fill(
             out.push_str("</p>\n");
             return;
         }
-        let whole = &site.pages[target].doc.html;
-        let part = match link.url.split_once('#') {
-            Some((_, anchor)) => part_of(whole, anchor),
-            None => Some(whole.as_str()),
-        };
-        let Some(part) = part else { return };
+        *budget -= part.len();
         stack.push(target);
-        let filled = fill(site, links, target, part, stack);
+        let filled = fill(site, links, target, part, stack, budget);
         stack.pop();
         let filled = without_ids(&filled);
         if filled.starts_with("<li") {

@@ -54,7 +54,7 @@ impl Renderer<'_> {
                 if let Some(id) = self.intro_page() {
                     (site.pages[id].doc.hash, &site.pages[id].title).hash(&mut h);
                     input.graph.links[id].hash(&mut h);
-                    self.hash_embeds(&input.graph.links[id], &mut h, 0);
+                    self.hash_embeds(&input.graph.links[id], &mut h, &mut Default::default());
                 }
             }
             Origin::AssessmentResponse(file) => {
@@ -88,7 +88,7 @@ impl Renderer<'_> {
                     if let Some(id) = self.governance_intro() {
                         (site.pages[id].doc.hash, &site.pages[id].title).hash(&mut h);
                         input.graph.links[id].hash(&mut h);
-                        self.hash_embeds(&input.graph.links[id], &mut h, 0);
+                        self.hash_embeds(&input.graph.links[id], &mut h, &mut Default::default());
                     }
                     // The broken links, each with its page's title and URL.
                     for b in &input.graph.broken {
@@ -131,7 +131,7 @@ impl Renderer<'_> {
         (rel, path, is_index, title, meta, doc.hash).hash(h);
         self.summaries[*id].hash.hash(h);
         links.hash(h);
-        self.hash_embeds(links, h, 0);
+        self.hash_embeds(links, h, &mut Default::default());
         self.nav_hashes[*nav].hash(h);
         self.hash_summaries(&[*prev, *next].into_iter().flatten().collect::<Vec<_>>(), h);
         (prev.is_some(), next.is_some()).hash(h);
@@ -148,17 +148,25 @@ impl Renderer<'_> {
     }
 
     /// What the notes a page embeds show: their HTML and links, down to the depth shown.
-    fn hash_embeds(&self, links: &[crate::links::Resolved], h: &mut Xxh3, depth: usize) {
-        if depth > embed::MAX_DEPTH {
-            return;
-        }
+    /// Every note reachable through embeds, each hashed once (`seen`) however often and deep
+    /// it is shown: a superset of what the page shows (past the depth limit too), so an edit
+    /// anywhere below re-renders the page.
+    fn hash_embeds(
+        &self,
+        links: &[crate::links::Resolved],
+        h: &mut Xxh3,
+        seen: &mut rustc_hash::FxHashSet<PageId>,
+    ) {
         let site = self.input.site;
         for target in links.iter().filter(|l| l.embed).filter_map(|l| l.target) {
+            if !seen.insert(target) {
+                continue;
+            }
             let page = &site.pages[target];
             (&page.title, page.doc.hash).hash(h);
             let inner = &self.input.graph.links[target];
             inner.hash(h);
-            self.hash_embeds(inner, h, depth + 1);
+            self.hash_embeds(inner, h, seen);
         }
     }
 

@@ -884,3 +884,22 @@ fn fifos_among_templates_static_files_and_answers_never_block() {
     site.run(&["new", "ops/"]).fails(1);
     assert!(!site.exists("content/ops/.md"));
 }
+
+/// Notes that each embed the next one 60 times, 4 levels deep, would make a page of 60^4
+/// copies (13 million): embedded text per page is capped, the rest shown as a note.
+#[test]
+fn embeds_that_multiply_are_capped_per_page() {
+    let site = TestSite::fixture("basic");
+    for level in 0..5 {
+        let body = if level < 4 {
+            format!("![[fan-{}]]\n\n", level + 1).repeat(60)
+        } else {
+            format!("{}\n", "Deep text. ".repeat(200))
+        };
+        site.write(&format!("content/ops/fan-{level}.md"), &format!("# Fan {level}\n\n{body}"));
+    }
+    run_bounded(&site.root, &["build"], Duration::from_secs(60)).ok();
+    let page = site.read("public/ops/fan-0/index.html");
+    assert!(page.len() < 4 * 1024 * 1024, "{} bytes", page.len());
+    assert!(page.contains("Deep text.") && page.contains("as much embedded text as a page can"));
+}
