@@ -293,6 +293,17 @@ impl Browser {
         self.client.perform_actions(actions).await.expect("the keys are pressed");
     }
 
+    /// A left click at `x`, `y` (CSS pixels from the viewport's top left), as a mouse does:
+    /// on whatever element is on top there.
+    pub async fn click_at(&self, x: f64, y: f64) {
+        use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let actions = MouseActions::new("mouse".to_string())
+            .then(PointerAction::MoveTo { duration: None, x, y })
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+            .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        self.client.perform_actions(actions).await.expect("the mouse clicks");
+    }
+
     /// Opens `url` with the theme's stored choice set to `theme` ("light" or "dark"), as the
     /// theme toggle leaves it, and waits until the page shows it.
     pub async fn goto_in_theme(&self, url: &str, theme: &str) {
@@ -551,6 +562,110 @@ fn on_a_phone_the_navigation_is_a_drawer_and_slash_focuses_search() {
 
         browser.client.find(Locator::Css("body")).await.unwrap().send_keys("/").await.unwrap();
         browser.wait_for("return document.activeElement.id === 'opsbook-search'").await;
+        assert!(browser.console_errors().await.is_empty());
+        browser.close().await;
+    });
+}
+
+/// Regression (issue 16): on a landscape phone the drawer sized itself to its links and
+/// started under the header, so its last sections were out of reach, and nothing dimmed the
+/// page behind it. It must run from the header's bottom edge to the screen's, scroll to its
+/// last link, dim the page, and close on a click beside it or on Escape, giving the focus
+/// back to its toggle.
+#[test]
+fn on_a_landscape_phone_the_drawer_fills_the_screen_below_the_header_and_reaches_its_last_link() {
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
+    runtime().block_on(async {
+        // The window of the issue's report: a 667 x 375 phone, 232 px of page below the
+        // browser's bars.
+        let browser = Browser::start(&chromium, &driver, 667, 375).await;
+        browser.client.goto(&format!("{}/returns/refund-rules/", server.base)).await.unwrap();
+        browser.wait_for("return document.readyState === 'complete'").await;
+        let nav_visible = "return getComputedStyle(document.getElementById('opsbook-nav')).visibility === 'visible'";
+        assert_eq!(browser.eval(nav_visible).await, json!(false), "the drawer starts closed");
+        let toggle = browser.client.find(Locator::Css(".nav-toggle")).await.unwrap();
+        toggle.click().await.unwrap();
+        browser.wait_for(nav_visible).await;
+        // Wait for the slide-in to end: the drawer's left edge at the screen's.
+        browser
+            .wait_for("return Math.abs(document.getElementById('opsbook-nav').getBoundingClientRect().left) < 0.5")
+            .await;
+        let focus = "return document.getElementById('opsbook-nav').contains(document.activeElement)";
+        assert_eq!(browser.eval(focus).await, json!(true), "opening moves the focus into the drawer");
+
+        let geometry = browser
+            .eval(
+                "const nav = document.getElementById('opsbook-nav').getBoundingClientRect();
+                 const header = document.querySelector('.site-header').getBoundingClientRect();
+                 return { top: nav.top, bottom: nav.bottom, right: nav.right, header: header.bottom,
+                          width: innerWidth, height: innerHeight }",
+            )
+            .await;
+        let px = |key: &str| geometry[key].as_f64().unwrap();
+        assert!(px("top") >= px("header") - 0.5, "the drawer starts below the header: {geometry}");
+        assert!(
+            (px("bottom") - px("height")).abs() < 0.5,
+            "the drawer reaches the bottom of the screen: {geometry}"
+        );
+
+        // Scrolled to its end, the last link is on screen, below the header, and on top:
+        // a tap there reaches it.
+        let last = browser
+            .eval(
+                "const nav = document.getElementById('opsbook-nav');
+                 nav.scrollTop = nav.scrollHeight;
+                 const link = [...nav.querySelectorAll('a')].pop();
+                 const r = link.getBoundingClientRect();
+                 const hit = document.elementFromPoint(r.left + Math.min(10, r.width / 2), r.top + r.height / 2);
+                 return { text: link.textContent, top: r.top, bottom: r.bottom,
+                          onTop: hit !== null && link.contains(hit) }",
+            )
+            .await;
+        assert!(last["top"].as_f64().unwrap() >= px("header") - 0.5, "last link: {last}");
+        assert!(last["bottom"].as_f64().unwrap() <= px("height") + 0.5, "last link: {last}");
+        assert_eq!(last["onTop"], json!(true), "nothing covers the last link: {last}");
+
+        // Beside the drawer, the page is dimmed: something other than the page itself is on
+        // top there, with a colour.
+        let (x, y) = ((px("right") + px("width")) / 2.0, (px("header") + px("height")) / 2.0);
+        let cover = browser
+            .eval_with(
+                "const hit = document.elementFromPoint(arguments[0], arguments[1]);
+                 return { page: document.querySelector('main').contains(hit),
+                          background: getComputedStyle(hit).backgroundColor }",
+                vec![json!(x), json!(y)],
+            )
+            .await;
+        assert_eq!(cover["page"], json!(false), "the page beside the drawer is covered: {cover}");
+        let background = cover["background"].as_str().unwrap_or_default();
+        assert!(
+            background.starts_with("rgba(") && !background.ends_with(", 0)"),
+            "the cover dims the page with a translucent colour: {cover}"
+        );
+
+        // A click beside the drawer closes it and gives the focus back to the toggle.
+        browser.click_at(x, y).await;
+        browser.wait_for("return !document.body.classList.contains('nav-open')").await;
+        browser.wait_for(&nav_visible.replace("=== 'visible'", "=== 'hidden'")).await;
+        let on_toggle = "return document.activeElement === document.querySelector('.nav-toggle')";
+        assert_eq!(browser.eval(on_toggle).await, json!(true));
+        assert_eq!(toggle.attr("aria-expanded").await.unwrap().as_deref(), Some("false"));
+        // Closed, nothing covers the page once the dimming has faded.
+        browser
+            .wait_for(&format!(
+                "return document.querySelector('main').contains(document.elementFromPoint({x}, {y}))"
+            ))
+            .await;
+
+        // Escape closes it too, with the focus back on the toggle.
+        toggle.click().await.unwrap();
+        browser.wait_for(nav_visible).await;
+        browser.wait_for(focus).await;
+        browser.press(&['\u{E00C}']).await;
+        browser.wait_for("return !document.body.classList.contains('nav-open')").await;
+        assert_eq!(browser.eval(on_toggle).await, json!(true));
         assert!(browser.console_errors().await.is_empty());
         browser.close().await;
     });
