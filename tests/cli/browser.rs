@@ -304,6 +304,17 @@ impl Browser {
         self.client.perform_actions(actions).await.expect("the mouse clicks");
     }
 
+    /// Makes the page's viewport exactly `width` x `height` CSS pixels (DevTools device
+    /// metrics): a headless window cannot be narrower than 500 px.
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        let params =
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false });
+        let cmd = Cdp { cmd: "Emulation.setDeviceMetricsOverride", params };
+        self.client.issue_cmd(cmd).await.expect("chromedriver runs CDP commands");
+        let size = self.eval("return [innerWidth, innerHeight]").await;
+        assert_eq!(size, json!([width, height]), "the viewport is {width} x {height}");
+    }
+
     /// Opens `url` with the theme's stored choice set to `theme` ("light" or "dark"), as the
     /// theme toggle leaves it, and waits until the page shows it.
     pub async fn goto_in_theme(&self, url: &str, theme: &str) {
@@ -668,5 +679,122 @@ fn on_a_landscape_phone_the_drawer_fills_the_screen_below_the_header_and_reaches
         assert_eq!(browser.eval(on_toggle).await, json!(true));
         assert!(browser.console_errors().await.is_empty());
         browser.close().await;
+    });
+}
+
+/// One page of each type: (name, path).
+const PAGE_TYPES: [(&str, &str); 10] = [
+    ("home", "/"),
+    ("section", "/fulfillment/"),
+    ("process", "/fulfillment/pick-pack-ship/"),
+    ("tag", "/tags/shipping/"),
+    ("tags", "/tags/"),
+    ("search", "/search/?q=pick"),
+    ("404", "/no-such-page/"),
+    ("governance dashboard", "/governance/"),
+    ("assessment", "/assessment/"),
+    ("assessment response", "/assessment/responses/2026-11-20/"),
+];
+
+/// Regression (issue 16): the H1 of a page with a table of contents sat 85 px left of the
+/// H1 of a page without one (search, tags, 404...), because the column was centred in what
+/// was left. Every page type starts at the same left edge, on a desktop and on a phone.
+#[test]
+fn the_h1_has_the_same_left_edge_on_every_page_type_at_1280_and_390_px() {
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        for (width, height) in [(1280, 900), (390, 844)] {
+            browser.set_viewport(width, height).await;
+            let mut edges = Vec::new();
+            for (name, path) in PAGE_TYPES {
+                browser.client.goto(&format!("{}{path}", server.base)).await.unwrap();
+                browser.wait_for("return document.readyState === 'complete'").await;
+                let left = browser
+                    .eval("return document.querySelector('main h1').getBoundingClientRect().left")
+                    .await;
+                edges.push((name, left.as_f64().expect("every page type has an H1 in main")));
+            }
+            let (first, x) = edges[0];
+            let off: Vec<_> = edges.iter().filter(|(_, left)| (left - x).abs() > 0.5).collect();
+            assert!(
+                off.is_empty(),
+                "at {width} px the H1 of the {first} page starts at {x:.1} px, but: {off:?}"
+            );
+        }
+        browser.close().await;
+    });
+}
+
+/// Regression (issue 16): the content column was so narrow, and a table's columns shared
+/// out by their longest line, that a column of names beside a column of sentences wrapped
+/// "Sam / Reyes". At 1280 px no table cell of the sample that holds a person's name wraps.
+/// The names are the people the governance pages list (from the pages' owners and backups).
+#[test]
+fn names_in_the_sample_tables_do_not_wrap_at_1280_px() {
+    let Some(ServedSample { chromium, driver, site, server }) = served_sample() else {
+        return;
+    };
+    let public = site.path("public");
+    let mut pages = Vec::new();
+    let mut folders = vec![public.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.file_name().is_some_and(|n| n == "index.html")
+                && std::fs::read_to_string(&path).unwrap().contains("<td")
+            {
+                let rel = path.parent().unwrap().strip_prefix(&public).unwrap();
+                pages.push(format!("/{}", rel.to_string_lossy()).replace("//", "/"));
+            }
+        }
+    }
+    pages.sort();
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        browser.set_viewport(1280, 900).await;
+        browser.client.goto(&format!("{}/governance/owners/", server.base)).await.unwrap();
+        let names = browser
+            .eval("return [...document.querySelectorAll('main tbody th a')].map((a) => a.textContent.trim())")
+            .await;
+        assert!(names.as_array().unwrap().len() >= 5, "the sample names its people: {names}");
+        let mut checked = 0;
+        let mut wrapped = Vec::new();
+        for page in &pages {
+            let url = format!("{}{}/", server.base, page.trim_end_matches('/'));
+            browser.client.goto(&url).await.unwrap();
+            browser.wait_for("return document.readyState === 'complete'").await;
+            let found = browser
+                .eval_with(
+                    "const names = new Set(arguments[0]);
+                     const cells = [...document.querySelectorAll('main td, main th')]
+                       .filter((cell) => names.has(cell.textContent.trim()));
+                     return cells.map((cell) => {
+                       const lines = new Set();
+                       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+                       for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+                         const range = document.createRange();
+                         range.selectNodeContents(text);
+                         for (const r of range.getClientRects()) lines.add(Math.round(r.bottom));
+                       }
+                       return [cell.textContent.trim(), lines.size];
+                     })",
+                    vec![names.clone()],
+                )
+                .await;
+            for cell in found.as_array().unwrap() {
+                checked += 1;
+                if cell[1] != json!(1) {
+                    wrapped.push(format!("{page}: {} on {} lines", cell[0], cell[1]));
+                }
+            }
+        }
+        browser.close().await;
+        assert!(checked >= 20, "only {checked} table cells hold a name in {pages:?}");
+        assert!(wrapped.is_empty(), "names wrap at 1280 px:\n{}", wrapped.join("\n"));
     });
 }
