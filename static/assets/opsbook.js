@@ -76,25 +76,42 @@ function setupThemeToggle() {
   window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => syncToggle(button));
 }
 
+/** The drawer's breakpoint: below it the sidebar is a drawer behind the header's toggle. */
+const DRAWER_MEDIA = "(max-width: 56rem)";
+
 function setupNavDrawer() {
   const toggle = document.querySelector(".nav-toggle");
   const nav = document.getElementById("opsbook-nav");
   if (!toggle || !nav) return;
+  // Dims the page behind the open drawer; a click on it closes the drawer.
+  const backdrop = document.createElement("div");
+  backdrop.className = "nav-backdrop";
+  document.body.append(backdrop);
+  const isOpen = () => document.body.classList.contains("nav-open");
   const setOpen = (open) => {
     document.body.classList.toggle("nav-open", open);
     toggle.setAttribute("aria-expanded", String(open));
     toggle.setAttribute("aria-label", open ? "Close navigation" : "Open navigation");
-    if (open) nav.querySelector("a")?.focus();
+    // The dimmed page is out of reach of Tab and of screen readers while the drawer is open;
+    // the header stays usable (its toggle closes the drawer).
+    for (const behind of document.querySelectorAll("main, .toc, .site-footer")) behind.inert = open;
+    if (open) (nav.querySelector('[aria-current="page"]') ?? nav.querySelector("a"))?.focus();
   };
-  toggle.addEventListener("click", () => setOpen(!document.body.classList.contains("nav-open")));
+  const close = () => {
+    setOpen(false);
+    toggle.focus();
+  };
+  toggle.addEventListener("click", () => setOpen(!isOpen()));
+  backdrop.addEventListener("click", close);
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && document.body.classList.contains("nav-open")) {
-      setOpen(false);
-      toggle.focus();
-    }
+    if (event.key === "Escape" && isOpen()) close();
   });
   nav.addEventListener("click", (event) => {
     if (event.target.closest("a")) setOpen(false);
+  });
+  // Turning a phone or widening a window past the breakpoint leaves no drawer to close.
+  window.matchMedia(DRAWER_MEDIA).addEventListener("change", (event) => {
+    if (!event.matches && isOpen()) setOpen(false);
   });
   // Keep the current page in view in a long navigation.
   nav.querySelector('[aria-current="page"]')?.scrollIntoView({ block: "center" });

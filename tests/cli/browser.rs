@@ -293,6 +293,28 @@ impl Browser {
         self.client.perform_actions(actions).await.expect("the keys are pressed");
     }
 
+    /// A left click at `x`, `y` (CSS pixels from the viewport's top left), as a mouse does:
+    /// on whatever element is on top there.
+    pub async fn click_at(&self, x: f64, y: f64) {
+        use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let actions = MouseActions::new("mouse".to_string())
+            .then(PointerAction::MoveTo { duration: None, x, y })
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+            .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        self.client.perform_actions(actions).await.expect("the mouse clicks");
+    }
+
+    /// Makes the page's viewport exactly `width` x `height` CSS pixels (DevTools device
+    /// metrics): a headless window cannot be narrower than 500 px.
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        let params =
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false });
+        let cmd = Cdp { cmd: "Emulation.setDeviceMetricsOverride", params };
+        self.client.issue_cmd(cmd).await.expect("chromedriver runs CDP commands");
+        let size = self.eval("return [innerWidth, innerHeight]").await;
+        assert_eq!(size, json!([width, height]), "the viewport is {width} x {height}");
+    }
+
     /// Opens `url` with the theme's stored choice set to `theme` ("light" or "dark"), as the
     /// theme toggle leaves it, and waits until the page shows it.
     pub async fn goto_in_theme(&self, url: &str, theme: &str) {
@@ -553,5 +575,282 @@ fn on_a_phone_the_navigation_is_a_drawer_and_slash_focuses_search() {
         browser.wait_for("return document.activeElement.id === 'opsbook-search'").await;
         assert!(browser.console_errors().await.is_empty());
         browser.close().await;
+    });
+}
+
+/// Regression (issue 16): on a landscape phone the drawer sized itself to its links and
+/// started under the header, so its last sections were out of reach, and nothing dimmed the
+/// page behind it. It must run from the header's bottom edge to the screen's, scroll to its
+/// last link, dim the page, and close on a click beside it or on Escape, giving the focus
+/// back to its toggle.
+#[test]
+fn on_a_landscape_phone_the_drawer_fills_the_screen_below_the_header_and_reaches_its_last_link() {
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
+    runtime().block_on(async {
+        // The window of the issue's report: a 667 x 375 phone, 232 px of page below the
+        // browser's bars.
+        let browser = Browser::start(&chromium, &driver, 667, 375).await;
+        browser.client.goto(&format!("{}/returns/refund-rules/", server.base)).await.unwrap();
+        browser.wait_for("return document.readyState === 'complete'").await;
+        let nav_visible = "return getComputedStyle(document.getElementById('opsbook-nav')).visibility === 'visible'";
+        assert_eq!(browser.eval(nav_visible).await, json!(false), "the drawer starts closed");
+        let toggle = browser.client.find(Locator::Css(".nav-toggle")).await.unwrap();
+        toggle.click().await.unwrap();
+        browser.wait_for(nav_visible).await;
+        // Wait for the slide-in to end: the drawer's left edge at the screen's.
+        browser
+            .wait_for("return Math.abs(document.getElementById('opsbook-nav').getBoundingClientRect().left) < 0.5")
+            .await;
+        let focus = "return document.getElementById('opsbook-nav').contains(document.activeElement)";
+        assert_eq!(browser.eval(focus).await, json!(true), "opening moves the focus into the drawer");
+
+        let geometry = browser
+            .eval(
+                "const nav = document.getElementById('opsbook-nav').getBoundingClientRect();
+                 const header = document.querySelector('.site-header').getBoundingClientRect();
+                 return { top: nav.top, bottom: nav.bottom, right: nav.right, header: header.bottom,
+                          width: innerWidth, height: innerHeight }",
+            )
+            .await;
+        let px = |key: &str| geometry[key].as_f64().unwrap();
+        assert!(px("top") >= px("header") - 0.5, "the drawer starts below the header: {geometry}");
+        assert!(
+            (px("bottom") - px("height")).abs() < 0.5,
+            "the drawer reaches the bottom of the screen: {geometry}"
+        );
+
+        // Scrolled to its end, the last link is on screen, below the header, and on top:
+        // a tap there reaches it.
+        let last = browser
+            .eval(
+                "const nav = document.getElementById('opsbook-nav');
+                 nav.scrollTop = nav.scrollHeight;
+                 const link = [...nav.querySelectorAll('a')].pop();
+                 const r = link.getBoundingClientRect();
+                 const hit = document.elementFromPoint(r.left + Math.min(10, r.width / 2), r.top + r.height / 2);
+                 return { text: link.textContent, top: r.top, bottom: r.bottom,
+                          onTop: hit !== null && link.contains(hit) }",
+            )
+            .await;
+        assert!(last["top"].as_f64().unwrap() >= px("header") - 0.5, "last link: {last}");
+        assert!(last["bottom"].as_f64().unwrap() <= px("height") + 0.5, "last link: {last}");
+        assert_eq!(last["onTop"], json!(true), "nothing covers the last link: {last}");
+
+        // Beside the drawer, the page is dimmed: something other than the page itself is on
+        // top there, with a colour.
+        let (x, y) = ((px("right") + px("width")) / 2.0, (px("header") + px("height")) / 2.0);
+        let cover = browser
+            .eval_with(
+                "const hit = document.elementFromPoint(arguments[0], arguments[1]);
+                 return { page: document.querySelector('main').contains(hit),
+                          background: getComputedStyle(hit).backgroundColor }",
+                vec![json!(x), json!(y)],
+            )
+            .await;
+        assert_eq!(cover["page"], json!(false), "the page beside the drawer is covered: {cover}");
+        let background = cover["background"].as_str().unwrap_or_default();
+        assert!(
+            background.starts_with("rgba(") && !background.ends_with(", 0)"),
+            "the cover dims the page with a translucent colour: {cover}"
+        );
+
+        // A click beside the drawer closes it and gives the focus back to the toggle.
+        browser.click_at(x, y).await;
+        browser.wait_for("return !document.body.classList.contains('nav-open')").await;
+        browser.wait_for(&nav_visible.replace("=== 'visible'", "=== 'hidden'")).await;
+        let on_toggle = "return document.activeElement === document.querySelector('.nav-toggle')";
+        assert_eq!(browser.eval(on_toggle).await, json!(true));
+        assert_eq!(toggle.attr("aria-expanded").await.unwrap().as_deref(), Some("false"));
+        // Closed, nothing covers the page once the dimming has faded.
+        browser
+            .wait_for(&format!(
+                "return document.querySelector('main').contains(document.elementFromPoint({x}, {y}))"
+            ))
+            .await;
+
+        // Escape closes it too, with the focus back on the toggle.
+        toggle.click().await.unwrap();
+        browser.wait_for(nav_visible).await;
+        browser.wait_for(focus).await;
+        browser.press(&['\u{E00C}']).await;
+        browser.wait_for("return !document.body.classList.contains('nav-open')").await;
+        assert_eq!(browser.eval(on_toggle).await, json!(true));
+        assert!(browser.console_errors().await.is_empty());
+        browser.close().await;
+    });
+}
+
+/// One page of each type: (name, path).
+const PAGE_TYPES: [(&str, &str); 10] = [
+    ("home", "/"),
+    ("section", "/fulfillment/"),
+    ("process", "/fulfillment/pick-pack-ship/"),
+    ("tag", "/tags/shipping/"),
+    ("tags", "/tags/"),
+    ("search", "/search/?q=pick"),
+    ("404", "/no-such-page/"),
+    ("governance dashboard", "/governance/"),
+    ("assessment", "/assessment/"),
+    ("assessment response", "/assessment/responses/2026-11-20/"),
+];
+
+/// Regression (issue 16): the H1 of a page with a table of contents sat 85 px left of the
+/// H1 of a page without one (search, tags, 404...), because the column was centred in what
+/// was left. Every page type starts at the same left edge, on a desktop and on a phone.
+#[test]
+fn the_h1_has_the_same_left_edge_on_every_page_type_at_1280_and_390_px() {
+    let Some(ServedSample { chromium, driver, site: _site, server }) = served_sample() else {
+        return;
+    };
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        for (width, height) in [(1280, 900), (390, 844)] {
+            browser.set_viewport(width, height).await;
+            let mut edges = Vec::new();
+            for (name, path) in PAGE_TYPES {
+                browser.client.goto(&format!("{}{path}", server.base)).await.unwrap();
+                browser.wait_for("return document.readyState === 'complete'").await;
+                let left = browser
+                    .eval("return document.querySelector('main h1').getBoundingClientRect().left")
+                    .await;
+                edges.push((name, left.as_f64().expect("every page type has an H1 in main")));
+            }
+            let (first, x) = edges[0];
+            let off: Vec<_> = edges.iter().filter(|(_, left)| (left - x).abs() > 0.5).collect();
+            assert!(
+                off.is_empty(),
+                "at {width} px the H1 of the {first} page starts at {x:.1} px, but: {off:?}"
+            );
+        }
+        browser.close().await;
+    });
+}
+
+/// Regression (issue 16): the content column was so narrow, and a table's columns shared
+/// out by their longest line, that a column of names beside a column of sentences wrapped
+/// "Sam / Reyes". At 1280 px no table cell of the sample that holds a person's name wraps.
+/// The names are the people the governance pages list (from the pages' owners and backups).
+#[test]
+fn names_in_the_sample_tables_do_not_wrap_at_1280_px() {
+    let Some(ServedSample { chromium, driver, site, server }) = served_sample() else {
+        return;
+    };
+    let public = site.path("public");
+    let mut pages = Vec::new();
+    let mut folders = vec![public.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.file_name().is_some_and(|n| n == "index.html")
+                && std::fs::read_to_string(&path).unwrap().contains("<td")
+            {
+                let rel = path.parent().unwrap().strip_prefix(&public).unwrap();
+                pages.push(format!("/{}", rel.to_string_lossy()).replace("//", "/"));
+            }
+        }
+    }
+    pages.sort();
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        browser.set_viewport(1280, 900).await;
+        browser.client.goto(&format!("{}/governance/owners/", server.base)).await.unwrap();
+        let names = browser
+            .eval("return [...document.querySelectorAll('main tbody th a')].map((a) => a.textContent.trim())")
+            .await;
+        assert!(names.as_array().unwrap().len() >= 5, "the sample names its people: {names}");
+        let mut checked = 0;
+        let mut wrapped = Vec::new();
+        for page in &pages {
+            let url = format!("{}{}/", server.base, page.trim_end_matches('/'));
+            browser.client.goto(&url).await.unwrap();
+            browser.wait_for("return document.readyState === 'complete'").await;
+            let found = browser
+                .eval_with(
+                    "const names = new Set(arguments[0]);
+                     const cells = [...document.querySelectorAll('main td, main th')]
+                       .filter((cell) => names.has(cell.textContent.trim()));
+                     return cells.map((cell) => {
+                       const lines = new Set();
+                       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+                       for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+                         const range = document.createRange();
+                         range.selectNodeContents(text);
+                         for (const r of range.getClientRects()) lines.add(Math.round(r.bottom));
+                       }
+                       return [cell.textContent.trim(), lines.size];
+                     })",
+                    vec![names.clone()],
+                )
+                .await;
+            for cell in found.as_array().unwrap() {
+                checked += 1;
+                if cell[1] != json!(1) {
+                    wrapped.push(format!("{page}: {} on {} lines", cell[0], cell[1]));
+                }
+            }
+        }
+        browser.close().await;
+        assert!(checked >= 20, "only {checked} table cells hold a name in {pages:?}");
+        assert!(wrapped.is_empty(), "names wrap at 1280 px:\n{}", wrapped.join("\n"));
+    });
+}
+
+/// The governance pages are tables with no contents beside them: at 1280 px they get the
+/// room, and none of their tables scrolls sideways (they did in the 46rem column, and by a
+/// few pixels in the 52rem one that suits prose).
+#[test]
+fn governance_tables_fit_without_sideways_scrolling_at_1280_px() {
+    let Some(ServedSample { chromium, driver, site, server }) = served_sample() else {
+        return;
+    };
+    let governance = site.path("public/governance");
+    let mut pages = vec![String::from("/governance/")];
+    for group in ["owners", "systems"] {
+        pages.push(format!("/governance/{group}/"));
+        for entry in std::fs::read_dir(governance.join(group)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.join("index.html").is_file() {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                pages.push(format!("/governance/{group}/{name}/"));
+            }
+        }
+    }
+    pages.sort();
+    assert!(pages.len() > 10, "the sample has people and systems: {pages:?}");
+    runtime().block_on(async {
+        let browser = Browser::start(&chromium, &driver, 1280, 900).await;
+        browser.set_viewport(1280, 900).await;
+        let mut scrolling = Vec::new();
+        let mut tables = 0;
+        for page in &pages {
+            browser.client.goto(&format!("{}{page}", server.base)).await.unwrap();
+            browser.wait_for("return document.readyState === 'complete'").await;
+            let found = browser
+                .eval(
+                    "return [...document.querySelectorAll('main table')].map((t) => {
+                       const box = t.closest('.table-scroll') ?? t.parentElement;
+                       return [box.scrollWidth, box.clientWidth];
+                     })",
+                )
+                .await;
+            for sizes in found.as_array().unwrap() {
+                tables += 1;
+                let (needs, has) = (sizes[0].as_f64().unwrap(), sizes[1].as_f64().unwrap());
+                if needs > has + 1.0 {
+                    scrolling.push(format!("{page}: a table needs {needs} px and has {has}"));
+                }
+            }
+        }
+        browser.close().await;
+        assert!(tables > 10, "only {tables} tables on {pages:?}");
+        assert!(
+            scrolling.is_empty(),
+            "tables scroll sideways at 1280 px:\n{}",
+            scrolling.join("\n")
+        );
     });
 }

@@ -13,6 +13,7 @@ mod evidence;
 mod governance;
 mod governance_pages;
 mod hostile;
+mod html_validate;
 mod js;
 mod outputs;
 mod review;
