@@ -188,6 +188,10 @@ struct State<'a> {
     /// cells and rows stay apart), and how many such separators the block holds: they are
     /// not words.
     table_gap: Option<&'static str>,
+    /// Where the header row's text starts in `block`, while it is read.
+    table_head: Option<usize>,
+    /// The header row's text, which names the table.
+    table_label: String,
     gaps: usize,
     in_code: bool,
     first_paragraph: Option<String>,
@@ -225,6 +229,8 @@ impl<'a> State<'a> {
             next_suffix: HashMap::new(),
             block: String::new(),
             table_gap: None,
+            table_head: None,
+            table_label: String::new(),
             gaps: 0,
             in_code: false,
             first_paragraph: None,
@@ -243,6 +249,10 @@ impl<'a> State<'a> {
     /// The buffer events go to now.
     fn buffer(&self) -> &Vec<Event<'a>> {
         if self.in_footnote > 0 { &self.footnotes } else { &self.out }
+    }
+
+    fn buffer_mut(&mut self) -> &mut Vec<Event<'a>> {
+        if self.in_footnote > 0 { &mut self.footnotes } else { &mut self.out }
     }
 
     /// Closes a paragraph or list item (`tag`): when its text ends with ` ^block-id`, the id
@@ -487,13 +497,33 @@ impl<'a> State<'a> {
                 }
                 self.emit(event);
             }
+            Event::Start(Tag::TableHead) => {
+                self.table_head = Some(self.block.len());
+                self.emit(event);
+            }
             Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                if let Some(from) = self.table_head.take() {
+                    self.table_label = collapse_whitespace(&self.block[from..]).0;
+                }
                 self.table_gap = Some(" | ");
                 self.emit(event);
             }
             Event::End(TagEnd::Table) => {
                 let start = self.containers.pop();
                 self.table_gap = None;
+                // A table wider than the screen scrolls in its wrapper, which keyboards must
+                // reach (WCAG 2.1.1): focusable, a region named by the table's headings.
+                let label = std::mem::take(&mut self.table_label);
+                if let Some(start) = start
+                    && let Some(slot) = self.buffer_mut().get_mut(start)
+                {
+                    let mut open = String::from(
+                        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table: ",
+                    );
+                    let _ = escape_html(&mut open, &shorten(&label, 80));
+                    open.push_str("\">");
+                    *slot = Event::Html(open.into());
+                }
                 self.emit(event);
                 self.emit(Event::Html("</div>\n".into()));
                 self.closed_block = start.map(|s| (s, self.buffer().len()));
@@ -1140,7 +1170,7 @@ mod tests {
             "> [!WARNING]\n> Cutoff is 2pm.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\nNote[^1] \"quoted\" -- ~~old~~\n\n[^1]: The note.\n",
         );
         assert!(p.html.contains("<div class=\"callout callout-warning\" data-callout=\"warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"), "{}", p.html);
-        assert!(p.html.contains("<div class=\"table-wrap\"><table>"));
+        assert!(p.html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table: a · b\"><table>"), "{}", p.html);
         assert!(p.html.contains(
             "<li><input type=\"checkbox\" class=\"task-box\" disabled checked aria-label=\"Done\"> done</li>"
         ), "{}", p.html);

@@ -48,6 +48,8 @@ fn audit(width: u32, height: u32) {
     let plan = random_plan(&questionnaire(&site), 3, 0.0);
     runtime().block_on(async {
         let browser = Browser::start(&chromium, &driver, width, height).await;
+        // A headless window is at least 500 px wide: the viewport is set exactly.
+        browser.set_viewport(width, height).await;
         let mut failures = Vec::new();
         let mut audited = 0;
         for theme in ["light", "dark"] {
