@@ -999,27 +999,19 @@ fn collect_html_ids(html: &str, out: &mut Vec<String>) {
 }
 
 /// `text` with every run of ASCII whitespace made one space and the ends trimmed, and its
-/// number of words, in one pass over the bytes (this runs on every word of the site).
+/// number of words (this runs on every word of the site).
 pub(crate) fn collapse_whitespace(text: &str) -> (String, usize) {
-    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    // Word by word: each word is one copy, not one push per byte.
+    let mut out = String::with_capacity(text.len());
     let mut words = 0;
-    let mut in_space = true;
-    for &b in text.as_bytes() {
-        if b.is_ascii_whitespace() {
-            in_space = true;
-        } else {
-            if in_space {
-                if !out.is_empty() {
-                    out.push(b' ');
-                }
-                words += 1;
-                in_space = false;
-            }
-            out.push(b);
+    for word in text.split_ascii_whitespace() {
+        if words > 0 {
+            out.push(' ');
         }
+        out.push_str(word);
+        words += 1;
     }
-    // Only ASCII bytes were dropped or added, so the UTF-8 sequences are intact.
-    (String::from_utf8(out).unwrap_or_default(), words)
+    (out, words)
 }
 
 /// Shortens to at most `max` characters at a word boundary, with an ellipsis.

@@ -29,7 +29,8 @@ pub fn parse(
     cfg: &MarkdownConfig,
     keep_sources: bool,
 ) -> Vec<(SourceDoc, Arc<Parsed>)> {
-    docs.into_par_iter()
+    let parsed = docs
+        .into_par_iter()
         .map(|mut doc| {
             let parsed = parse_one(&doc, cfg);
             if !keep_sources {
@@ -37,7 +38,9 @@ pub fn parse(
             }
             (doc, Arc::new(parsed))
         })
-        .collect()
+        .collect();
+    highlight::forget();
+    parsed
 }
 
 /// Parses one document's body.

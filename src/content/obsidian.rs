@@ -177,15 +177,22 @@ fn callout_head(text: &str) -> Option<(&str, Option<char>, &str)> {
 /// GitHub ones (`> [!NOTE]`) into HTML events: a `<div>` with a title, or a `<details>`
 /// when the callout folds (`-` closed, `+` open). Other block quotes stay as they are.
 pub(crate) fn callouts<'a>(
-    events: Vec<(Event<'a>, Range<usize>)>,
+    mut events: Vec<(Event<'a>, Range<usize>)>,
 ) -> Vec<(Event<'a>, Range<usize>)> {
+    if !events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::BlockQuote(_)))) {
+        return events;
+    }
+    // Events are moved out as they are used (a soft break is left behind), never cloned.
+    let take = |events: &mut Vec<(Event<'a>, Range<usize>)>, i: usize| {
+        (std::mem::replace(&mut events[i].0, Event::SoftBreak), events[i].1.clone())
+    };
     let mut out: Vec<(Event<'a>, Range<usize>)> = Vec::with_capacity(events.len());
     // Per open block quote: how it closes (`None`: as a block quote).
     let mut open: Vec<Option<&'static str>> = Vec::new();
     let mut i = 0;
     while i < events.len() {
-        let (event, range) = &events[i];
-        match event {
+        let range = events[i].1.clone();
+        match &events[i].0 {
             Event::Start(Tag::BlockQuote(kind)) => {
                 // The first line of its first paragraph may be `[!kind]- Title`.
                 let head = match (events.get(i + 1), events.get(i + 2)) {
@@ -194,18 +201,19 @@ pub(crate) fn callouts<'a>(
                     }
                     _ => None,
                 };
+                let kind = *kind;
                 let Some((name, fold, title)) = head else {
                     match kind {
                         Some(k) => {
-                            let (html, title_end, close) = open_callout(gfm_kind(*k), None);
-                            let (_, default_title) = callout_kind(gfm_kind(*k));
+                            let (html, title_end, close) = open_callout(gfm_kind(k), None);
+                            let (_, default_title) = callout_kind(gfm_kind(k));
                             out.push((Event::Html(html.into()), range.clone()));
                             out.push((Event::Text(default_title.into()), range.clone()));
                             out.push((Event::Html(title_end.into()), range.clone()));
                             open.push(Some(close));
                         }
                         None => {
-                            out.push((event.clone(), range.clone()));
+                            out.push(take(&mut events, i));
                             open.push(None);
                         }
                     }
@@ -218,7 +226,7 @@ pub(crate) fn callouts<'a>(
                 // The title is the rest of the head line, markup and all (`See [[T]] *now*`),
                 // or the kind's name; the paragraph goes on after the line, or disappears
                 // when the head was all of it.
-                let para = events[i + 1].clone();
+                let para = take(&mut events, i + 1);
                 let text_range = events[i + 2].1.clone();
                 i += 3;
                 let line_end = events[i..]
@@ -236,7 +244,9 @@ pub(crate) fn callouts<'a>(
                     if !title.is_empty() {
                         out.push((Event::Text(title.into()), text_range));
                     }
-                    out.extend(events[i..line_end].iter().cloned());
+                    for j in i..line_end {
+                        out.push(take(&mut events, j));
+                    }
                 }
                 out.push((Event::Html(title_end.into()), range.clone()));
                 i = line_end;
@@ -251,13 +261,13 @@ pub(crate) fn callouts<'a>(
             }
             Event::End(TagEnd::BlockQuote(kind)) => {
                 match open.pop().flatten() {
-                    Some(close) => out.push((Event::Html(close.into()), range.clone())),
-                    None => out.push((Event::End(TagEnd::BlockQuote(*kind)), range.clone())),
+                    Some(close) => out.push((Event::Html(close.into()), range)),
+                    None => out.push((Event::End(TagEnd::BlockQuote(*kind)), range)),
                 }
                 i += 1;
             }
             _ => {
-                out.push(events[i].clone());
+                out.push(take(&mut events, i));
                 i += 1;
             }
         }
