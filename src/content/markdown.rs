@@ -843,6 +843,21 @@ impl<'a> State<'a> {
             // An embed alone in its paragraph left it empty on both sides.
             html = html.replace("<p></p>\n", "");
         }
+        // A block id that is also a heading's id stays the heading's (the link stage warns).
+        for (id, _) in &self.parsed.block_ids {
+            if self.parsed.headings.iter().any(|h| &h.id == id) {
+                let mut attr = String::from(" id=\"");
+                let _ = escape_html(&mut attr, id);
+                attr.push_str("\">");
+                for tag in ["<p", "<li", "<div"] {
+                    let with = format!("{tag}{attr}");
+                    if let Some(at) = html.find(&with) {
+                        html.replace_range(at..at + with.len(), &format!("{tag}>"));
+                        break;
+                    }
+                }
+            }
+        }
         self.parsed.html = html;
         self.parsed.summary = shorten(self.first_paragraph.as_deref().unwrap_or(""), SUMMARY_CHARS);
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();

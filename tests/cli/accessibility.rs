@@ -117,3 +117,33 @@ fn every_page_type_passes_axe_at_1280_px_in_light_and_dark() {
 fn every_page_type_passes_axe_at_390_px_in_light_and_dark() {
     audit(390, 844);
 }
+
+/// The pages of a brought-in wiki: embeds, folded callouts, highlights, highlighted code,
+/// broken links (and their list on the dashboard), at 390 and 1280 px, light and dark.
+#[test]
+fn a_brought_in_vault_passes_axe() {
+    let Some((chromium, driver)) = crate::browser::browser_programs() else { return };
+    let site = crate::wiki::vault_with_everything();
+    site.run(&["build"]).ok();
+    let server = crate::browser::StaticServer::start(&site.path("public"));
+    let pages = ["/fulfillment/pick-and-pack/", "/broken/", "/governance/", "/deep/level-1/"];
+    runtime().block_on(async {
+        let mut failures = Vec::new();
+        for (width, height) in [(390, 844), (1280, 900)] {
+            let browser = Browser::start(&chromium, &driver, width, height).await;
+            browser.set_viewport(width, height).await;
+            for theme in ["light", "dark"] {
+                for path in pages {
+                    browser.goto_in_theme(&format!("{}{path}", server.base), theme).await;
+                    browser.wait_for("return document.readyState === 'complete'").await;
+                    browser.eval(RENDER_ALL_JS).await;
+                    for violation in browser.axe().await {
+                        failures.push(format!("{width} px, {theme}, {path}: {violation}"));
+                    }
+                }
+            }
+            browser.close().await;
+        }
+        assert!(failures.is_empty(), "axe-core found violations:\n{}", failures.join("\n"));
+    });
+}

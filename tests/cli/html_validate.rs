@@ -107,3 +107,16 @@ fn html_validate_reports_invalid_markup_in_a_built_page() {
     assert!(report.contains("tags/index.html"), "{report}");
     assert!(report.contains("element-permitted-content"), "{report}");
 }
+
+/// What a brought-in wiki adds to pages passes too: embeds of notes, sections and blocks,
+/// folded callouts, highlights, sized images, audio, highlighted code, broken links drawn
+/// broken and listed on the dashboard (`tests/fixtures/obsidian-vault` with broken links).
+#[test]
+fn a_brought_in_vault_passes_html_validate_standard() {
+    let Some(cli) = html_validate() else { return };
+    let site = crate::wiki::vault_with_everything();
+    site.run(&["build"]).ok();
+    let (output, files) = validate(&cli, &site.path("public"));
+    assert!(files >= 20, "{files} files");
+    assert!(output.status.success(), "html-validate found errors in the vault:\n{}", text(&output));
+}

@@ -108,6 +108,9 @@ fn an_obsidian_vault_builds_in_place_with_every_link_resolved() {
         assert!(deep.contains(shown), "{shown} missing: {deep}");
     }
     assert!(!deep.contains("The bottom.") && deep.contains("embedded too deeply"), "{deep}");
+    // A block id that is a heading's id too stays the heading's: no id twice on a page.
+    let clash = site.read("public/deep/clash/index.html");
+    assert_eq!(clash.matches(" id=\"rule\"").count(), 1, "{clash}");
     // The vault's own folders and the ignored templates are never pages or files.
     for gone in [".obsidian", ".trash", "_templates", "opsbook.toml"] {
         assert!(!site.exists(&format!("public/{gone}")), "{gone} was published");
@@ -214,4 +217,20 @@ fn many_broken_links_say_that_warn_exists() {
         "warning: 21 links go nowhere",
         "help: bringing in a wiki? `[links] broken = \"warn\"` in opsbook.toml builds it anyway",
     ]);
+}
+
+/// The vault with every construct a page can show, for the HTML and accessibility checks:
+/// broken links as warnings (drawn broken, listed on /governance/), a highlighted code block,
+/// an audio embed, and everything the fixture already has.
+pub fn vault_with_everything() -> TestSite {
+    let site = broken_vault(Some("warn"));
+    site.write("attachments/call.mp3", "not really audio");
+    let pick = site.read("Fulfillment/Pick and Pack.md");
+    site.write(
+        "Fulfillment/Pick and Pack.md",
+        &format!(
+            "{pick}\n## Query\n\n```sql\n-- below the reorder point\nSELECT sku, on_hand FROM inventory WHERE on_hand < 5;\n```\n\nThe call: ![[call.mp3]]\n\n| Step | Who |\n|---|---|\n| Pick | Dana |\n"
+        ),
+    );
+    site
 }
