@@ -396,14 +396,18 @@ impl Config {
             );
         }
 
+        // Where `[table] key` is written, for a message about its value.
+        let sub_span = |table: &str, key: &str| {
+            toml_input::get(top, table)
+                .and_then(|t| t.get_ref().as_table())
+                .and_then(|t| toml_input::get(t, key))
+                .map(|v| v.span())
+                .unwrap_or(0..0)
+        };
         let review_every = match raw.review_every {
             None => Period::parse("180d").expect("the default period is valid"),
             Some(text) => Period::parse(&text).unwrap_or_else(|| {
-                let span = toml_input::get(top, "governance")
-                    .and_then(|g| g.get_ref().as_table())
-                    .and_then(|g| toml_input::get(g, "review_every"))
-                    .map(|v| v.span())
-                    .unwrap_or(0..0);
+                let span = sub_span("governance", "review_every");
                 diags.push(
                     source
                         .error(span, format!("`{text}` is not a review period"))
@@ -417,11 +421,7 @@ impl Config {
             None | Some("error") => false,
             Some("warn") => true,
             Some(other) => {
-                let span = toml_input::get(top, "links")
-                    .and_then(|l| l.get_ref().as_table())
-                    .and_then(|l| toml_input::get(l, "broken"))
-                    .map(|v| v.span())
-                    .unwrap_or(0..0);
+                let span = sub_span("links", "broken");
                 diags.push(
                     source
                         .error(span, format!("`broken` is \"error\" or \"warn\", not \"{other}\""))
@@ -433,13 +433,7 @@ impl Config {
 
         let content =
             content_dir(root, &source, top, raw.content_dir, raw.ignore.unwrap_or_default(), diags);
-        let questionnaire_span = || {
-            toml_input::get(top, "assessment")
-                .and_then(|a| a.get_ref().as_table())
-                .and_then(|a| toml_input::get(a, "questionnaire"))
-                .map(|v| v.span())
-                .unwrap_or(0..0)
-        };
+        let questionnaire_span = || sub_span("assessment", "questionnaire");
         let questionnaire = match raw.questionnaire {
             None => {
                 let path = content.path.join(DEFAULT_QUESTIONNAIRE);
