@@ -915,7 +915,8 @@ pub(crate) enum Attachment {
     File,
 }
 
-/// `Some` for a file name with an extension other than `.md`: an image or another file.
+/// `Some` for the name of a file that is not a note: an image, audio, video or a known kind of
+/// document, by its extension.
 pub(crate) fn attachment_kind(name: &str) -> Option<Attachment> {
     let (_, ext) = name.rsplit_once('.')?;
     let ext = ext.to_ascii_lowercase();
@@ -928,7 +929,13 @@ pub(crate) fn attachment_kind(name: &str) -> Option<Attachment> {
         }
         "mp3" | "wav" | "m4a" | "ogg" | "oga" | "flac" | "3gp" => Attachment::Audio,
         "mp4" | "webm" | "ogv" | "mov" | "mkv" => Attachment::Video,
-        _ => Attachment::File,
+        // Files teams attach. Any other "extension" is part of a note's name: `[[v1.2.0]]`,
+        // `[[Q3 plan.draft]]`.
+        "pdf" | "csv" | "tsv" | "txt" | "log" | "json" | "xml" | "yaml" | "yml" | "toml"
+        | "zip" | "gz" | "xlsx" | "xls" | "docx" | "doc" | "pptx" | "ppt" | "odt" | "ods"
+        | "odp" | "rtf" | "epub" | "key" | "numbers" | "pages" | "canvas" | "excalidraw"
+        | "html" | "htm" | "eml" | "msg" | "ics" | "vcf" => Attachment::File,
+        _ => return None,
     })
 }
 
@@ -1332,6 +1339,16 @@ mod tests {
         assert!(p.html.contains("<video controls preload=\"metadata\" src=\"\u{1A}1\u{1A}\">"));
         // The summary does not show a block id.
         assert_eq!(md("The rule. ^rule\n").summary, "The rule.");
+    }
+
+    #[test]
+    fn only_known_extensions_make_an_attachment() {
+        assert_eq!(attachment_kind("diagram.PNG"), Some(Attachment::Image));
+        assert_eq!(attachment_kind("plan.pdf"), Some(Attachment::File));
+        assert_eq!(attachment_kind("call.mp3"), Some(Attachment::Audio));
+        for note in ["v1.2.0", "Q3 plan.draft", "Notes.md", "README"] {
+            assert_eq!(attachment_kind(note), None, "{note}");
+        }
     }
 
     #[test]

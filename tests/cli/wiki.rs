@@ -108,6 +108,9 @@ fn an_obsidian_vault_builds_in_place_with_every_link_resolved() {
         assert!(deep.contains(shown), "{shown} missing: {deep}");
     }
     assert!(!deep.contains("The bottom.") && deep.contains("embedded too deeply"), "{deep}");
+    // `[[v1.2.0]]` is a note whose name has dots, not an attachment.
+    let count = site.read("public/inventory/cycle-count/index.html");
+    assert_eq!(prose_links(&count), ["/fulfillment/notes/", "/inventory/v1-2-0/"]);
     // A block id that is a heading's id too stays the heading's: no id twice on a page.
     let clash = site.read("public/deep/clash/index.html");
     assert_eq!(clash.matches(" id=\"rule\"").count(), 1, "{clash}");
