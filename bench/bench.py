@@ -616,9 +616,13 @@ def run(args: argparse.Namespace) -> int:
             # The same content (a symbolic link) with the search index turned off.
             plain = work / f"c{n}-opsbook-nosearch"
             plain.mkdir(parents=True, exist_ok=True)
+            # Hard links, not a symbolic link: opsbook reads nothing through a link that
+            # leaves the site.
             link = plain / "content"
+            if link.is_symlink():
+                link.unlink()
             if not link.exists():
-                link.symlink_to(corpus / "content", target_is_directory=True)
+                shutil.copytree(corpus / "content", link, copy_function=os.link)
             config = (corpus / "opsbook.toml").read_text(encoding="utf-8")
             (plain / "opsbook.toml").write_text(config + "\n[search]\nenabled = false\n", encoding="utf-8")
             pout = work / f"out-opsbook-nosearch-{n}"
