@@ -321,8 +321,9 @@ impl Reader<'_> {
                 ($field:ident, $name:literal, $conv:expr) => {{
                     // An empty YAML value (`description:`) is the same as a missing key, as
                     // in Obsidian and Hugo (DESIGN section 13).
-                    if value.is_null() {
-                    } else if let Some(v) = $conv(self, r, $name, value, diags) {
+                    if !value.is_null()
+                        && let Some(v) = $conv(self, r, $name, value, diags)
+                    {
                         fm.$field = Some(v);
                         fm.spans.insert($name, value_range.clone());
                     }

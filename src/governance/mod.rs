@@ -185,6 +185,7 @@ pub(crate) const DIR: &str = "governance/";
 pub(crate) fn has_dashboard(gov: &Governance, broken_warn: bool) -> bool {
     !gov.processes.is_empty() || broken_warn
 }
+
 /// The folder of the people index and of every person's page.
 pub(crate) const OWNERS_DIR: &str = "governance/owners/";
 /// The folder of the systems index and of every system's page.

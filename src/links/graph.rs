@@ -26,7 +26,7 @@ pub(crate) fn embed_cycles(site: &Site, links: &[Vec<Resolved>], diags: &mut Dia
     for (id, page_links) in links.iter().enumerate() {
         for (k, link) in page_links.iter().enumerate() {
             let Some(target) = link.target.filter(|_| link.embed) else { continue };
-            if target == id || !embeds_reach(links, target, id, &mut Vec::new()) {
+            if target == id || !embeds_reach(links, target, id, &mut Default::default()) {
                 continue;
             }
             let page = &site.pages[id];
@@ -46,11 +46,15 @@ pub(crate) fn embed_cycles(site: &Site, links: &[Vec<Resolved>], diags: &mut Dia
 }
 
 /// Whether the embeds of `from` reach `to`.
-fn embeds_reach(links: &[Vec<Resolved>], from: PageId, to: PageId, seen: &mut Vec<PageId>) -> bool {
-    if seen.contains(&from) {
+fn embeds_reach(
+    links: &[Vec<Resolved>],
+    from: PageId,
+    to: PageId,
+    seen: &mut rustc_hash::FxHashSet<PageId>,
+) -> bool {
+    if !seen.insert(from) {
         return false;
     }
-    seen.push(from);
     links[from]
         .iter()
         .filter(|l| l.embed)
