@@ -80,7 +80,11 @@ pub(crate) fn highlight(grammar: &str, code: &str) -> Option<Arc<str>> {
     if code.len() > MAX_BYTES {
         return None;
     }
-    let key = xxhash_rust::xxh3::xxh3_128(format!("{grammar}\0{code}").as_bytes());
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in [grammar.as_bytes(), b"\0", code.as_bytes()] {
+        hasher.update(part);
+    }
+    let key = hasher.digest128();
     if let Some(done) = MEMO.lock().ok()?.get(&key) {
         return Some(done.clone());
     }

@@ -264,8 +264,7 @@ impl<'a> State<'a> {
     fn block_id(&mut self, tag: &str, range: Range<usize>) -> bool {
         let Some(start) = self.block_starts.pop() else { return false };
         let closed_block = self.closed_block.take();
-        let footnote = self.in_footnote > 0;
-        let buffer = if footnote { &mut self.footnotes } else { &mut self.out };
+        let buffer = self.buffer_mut();
         let Some(Event::Text(last)) = buffer.last() else { return false };
         let Some((before, id)) = obsidian::block_id(last) else { return false };
         let (before, id) = (before.to_string(), id.to_string());

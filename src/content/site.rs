@@ -147,6 +147,12 @@ pub struct AssembleOptions {
 
 const INDEX_NAMES: [&str; 3] = ["_index.md", "index.md", "readme.md"];
 
+/// Whether a file name is one a folder's own page may have (`_index.md`, `index.md`,
+/// `README.md`, in any case).
+pub(crate) fn is_index_file(name: &str) -> bool {
+    INDEX_NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
 fn split_rel(rel: &str) -> (&str, &str) {
     match rel.rfind('/') {
         Some(i) => (&rel[..i], &rel[i + 1..]),

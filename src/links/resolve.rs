@@ -230,7 +230,10 @@ impl<'s> LinkIndex<'s> {
             return names
                 .into_iter()
                 .map(|name| match self.by_name.get(name).and_then(|ids| ids.first()) {
-                    Some(&id) => written_name(&self.site.pages[id]),
+                    Some(&id) => {
+                        let path = written_path(self.site, &self.site.pages[id]);
+                        path.rsplit('/').next().unwrap_or(path).to_string()
+                    }
                     None => name.to_string(),
                 })
                 .collect();
@@ -242,17 +245,15 @@ impl<'s> LinkIndex<'s> {
     }
 }
 
-/// A page's name as written on disk: its file's stem, or its folder's name for a folder's page.
-fn written_name(page: &Page) -> String {
-    let (dir, file) = page.rel.trim_end_matches('/').rsplit_once('/').unwrap_or(("", &page.rel));
-    let file = file.trim_end_matches('/');
-    let stem = file.strip_suffix(".md").unwrap_or(file);
-    let is_index_file = ["_index", "index", "readme"].iter().any(|n| stem.eq_ignore_ascii_case(n));
-    if page.file.is_some() && !(page.is_index && is_index_file) {
-        return stem.to_string();
+/// A page as its author would write it in a wikilink: its path on disk without `.md`
+/// (`Returns/Notes`), or its folder for a folder's own page (`people/style_guide`).
+fn written_path<'s>(site: &'s Site, page: &'s Page) -> &'s str {
+    let file = page.rel.rsplit('/').next().unwrap_or(&page.rel);
+    if page.is_index && (page.file.is_none() || crate::content::site::is_index_file(file)) {
+        site.sections[page.section].dir.as_str()
+    } else {
+        page.rel.trim_end_matches(".md")
     }
-    let dir = if page.file.is_none() { page.rel.trim_end_matches('/') } else { dir };
-    dir.rsplit('/').next().unwrap_or(dir).to_string()
 }
 
 /// Of several candidates, Obsidian's choice: the one in folder `from`, then the one with the
@@ -555,12 +556,7 @@ fn resolve_one(
                 let chosen = &site.pages[found].rel;
                 let names: Vec<&str> = others.iter().map(|&o| site.pages[o].rel.as_str()).collect();
                 // The other page as the author would write it: its path on disk.
-                let other = &site.pages[others[0]];
-                let hint = if other.is_index {
-                    site.sections[other.section].dir.as_str()
-                } else {
-                    other.rel.trim_end_matches(".md")
-                };
+                let hint = written_path(site, &site.pages[others[0]]);
                 diags.push(ambiguous(span(), &link.target, "pages", chosen, &names, hint));
             }
             found

@@ -237,3 +237,13 @@ pub fn vault_with_everything() -> TestSite {
     );
     site
 }
+
+#[test]
+fn did_you_mean_gives_names_as_written_on_disk() {
+    let site = TestSite::fixture("obsidian-vault");
+    site.write("Typo.md", "# Typo\n\nSee [[Packing Checklst]].\n");
+    site.run(&["check"]).fails(1).stderr_has(&[
+        "Typo.md:3:5: error: no page matches the wikilink [[Packing Checklst]]",
+        "help: did you mean [[Packing Checklist]]?",
+    ]);
+}
